@@ -1,0 +1,65 @@
+"""Shared fixtures. Test data is made through actions, as production data is."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from minyi.core.actions.people import PersonInput, do_create_person
+from minyi.core.actions.roles import do_grant_role
+from minyi.core.actions.units import UnitInput, do_create_unit
+from minyi.core.actors import Actor
+from minyi.core.models import Person, Unit
+
+
+@dataclass
+class Tree:
+    city: Unit
+    district: Unit
+    other_district: Unit
+    township: Unit
+    other_township: Unit
+    community: Unit
+    other_community: Unit
+    department: Unit
+    station: Unit
+
+
+@pytest.fixture
+def system() -> Actor:
+    return Actor.system()
+
+
+@pytest.fixture
+def tree(db: None, system: Actor) -> Tree:
+    def make(name: str, kind: str, parent: Unit | None, code: str | None = None) -> Unit:
+        return do_create_unit(UnitInput(name=name, kind=kind, code=code), parent, actor=system)
+
+    city = make("示范市", "city", None, "990100")
+    district = make("东城区", "district", city, "990101")
+    other_district = make("西城区", "district", city, "990102")
+    township = make("青云街道", "township", district, "990101001")
+    other_township = make("白沙街道", "township", other_district, "990102001")
+    community = make("金沙社区", "community", township, "990101001001")
+    other_community = make("白沙社区", "community", other_township, "990102001001")
+    department = make("东城区住房和城乡建设局", "department", district, "D-990101-ZJ")
+    station = make("青云街道人大代表联络站", "station", township, "S-990101001")
+    return Tree(city, district, other_district, township, other_township, community, other_community,
+                department, station)
+
+
+@pytest.fixture
+def make_person(db: None, system: Actor):  # type: ignore[no-untyped-def]
+    counter = {"n": 0}
+
+    def make(role: str | None = None, unit: Unit | None = None, name: str = "张三", password: str = "pass-Minyi-2026") -> Person:
+        counter["n"] += 1
+        person = do_create_person(
+            PersonInput(username=f"user{counter['n']}", name=name, password=password), actor=system
+        )
+        if role and unit:
+            do_grant_role(person, role, unit, actor=system)
+        return person
+
+    return make

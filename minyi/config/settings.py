@@ -1,0 +1,160 @@
+"""Minyi settings. Every setting is declared once here, with its default; MINYI_* variables override."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from minyi.config import env
+from minyi.config.databases import database_from_url
+
+BASE_DIR = env.BASE_DIR
+VAR_DIR = env.BASE_DIR / "var"
+
+SECRET_KEY = env.text("MINYI_SECRET_KEY", "insecure-demo-key-change-me-in-production-0123456789")
+DEBUG = env.flag("MINYI_DEBUG", False)
+ALLOWED_HOSTS = env.items("MINYI_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+CSRF_TRUSTED_ORIGINS = env.items("MINYI_CSRF_TRUSTED_ORIGINS", "http://127.0.0.1:8000,http://localhost:8000")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "rules.apps.AutodiscoverRulesConfig",
+    "treebeard",
+    "huey.contrib.djhuey",
+    "ninja",
+    "minyi.core",
+    "minyi.portal",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "minyi.config.urls"
+WSGI_APPLICATION = "minyi.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "minyi" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "minyi.core.context.site",
+            ],
+        },
+    }
+]
+
+DATABASES = {"default": database_from_url(env.text("MINYI_DATABASE_URL", f"sqlite:///{VAR_DIR / 'minyi.sqlite3'}"))}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "core.Person"
+AUTHENTICATION_BACKENDS = [
+    "rules.permissions.ObjectPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "core:login"
+LOGIN_REDIRECT_URL = "core:workbench"
+LOGOUT_REDIRECT_URL = "portal:home"
+# Login throttling: failures per (username, client address) within the window lock that pair out.
+MINYI_LOGIN_MAX_FAILURES = env.integer("MINYI_LOGIN_MAX_FAILURES", 5)
+MINYI_LOGIN_LOCK_MINUTES = env.integer("MINYI_LOGIN_LOCK_MINUTES", 15)
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = env.flag("MINYI_SECURE_COOKIES", False)
+CSRF_COOKIE_SECURE = env.flag("MINYI_SECURE_COOKIES", False)
+X_FRAME_OPTIONS = "DENY"
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "minyi" / "locale"]
+TIME_ZONE = env.text("MINYI_TIME_ZONE", "Asia/Shanghai")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+# Front-end packages come from npm (package.json + package-lock.json); only their built files are served.
+STATICFILES_DIRS = [
+    ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
+]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = env.text("MINYI_MEDIA_ROOT", str(VAR_DIR / "media"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+MINYI_UPLOAD_MAX_BYTES = env.integer("MINYI_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+
+# Background work: Huey on SQLite embedded, Redis when MINYI_REDIS_URL is set.
+MINYI_REDIS_URL = env.text("MINYI_REDIS_URL", "")
+HUEY = (
+    {"huey_class": "huey.RedisHuey", "name": "minyi", "url": MINYI_REDIS_URL, "immediate": False}
+    if MINYI_REDIS_URL
+    else {
+        "huey_class": "huey.SqliteHuey",
+        "name": "minyi",
+        "filename": str(VAR_DIR / "huey.sqlite3"),
+        "immediate": env.flag("MINYI_HUEY_IMMEDIATE", False),
+    }
+)
+
+EMAIL_BACKEND = env.text("MINYI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env.text("MINYI_EMAIL_HOST", "localhost")
+EMAIL_PORT = env.integer("MINYI_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env.text("MINYI_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env.text("MINYI_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env.flag("MINYI_EMAIL_TLS", False)
+DEFAULT_FROM_EMAIL = env.text("MINYI_EMAIL_FROM", "民意平台 <noreply@minyi.local>")
+
+# Pluggable SMS and WeChat senders (dotted paths); the logging backend writes to the log only.
+MINYI_SMS_BACKEND = env.text("MINYI_SMS_BACKEND", "minyi.core.notify.backends.LoggingBackend")
+MINYI_WECHAT_BACKEND = env.text("MINYI_WECHAT_BACKEND", "minyi.core.notify.backends.LoggingBackend")
+# Hour of day (local time) at which the daily digest is sent.
+MINYI_DIGEST_HOUR = env.integer("MINYI_DIGEST_HOUR", 8)
+
+# Public record: key that signs checkpoints over all chain heads, and how often checkpoints are made.
+MINYI_AUDIT_KEY = env.text("MINYI_AUDIT_KEY", SECRET_KEY)
+MINYI_CHECKPOINT_MINUTES = env.integer("MINYI_CHECKPOINT_MINUTES", 60)
+# How often the process-engine sweep applies overdue rules.
+MINYI_SWEEP_MINUTES = env.integer("MINYI_SWEEP_MINUTES", 10)
+
+MINYI_SITE_NAME = env.text("MINYI_SITE_NAME", "示范市民意平台")
+MINYI_API_PAGE_SIZE = env.integer("MINYI_API_PAGE_SIZE", 50)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.text("MINYI_LOG_LEVEL", "WARNING")},
+    "loggers": {"minyi": {"handlers": ["console"], "level": env.text("MINYI_LOG_LEVEL", "INFO"), "propagate": False}},
+}

@@ -1,0 +1,74 @@
+"""Writing to the public record. Called only from actions, inside their transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from minyi.core.actors import Actor
+from minyi.core.models import ChainHead, Event, Unit
+from minyi.core.record.hashing import GENESIS, event_hash, normalise, timestamp
+from minyi.core.subjects import chain_name, subject_ref
+
+
+def hashed_fields(event: Event) -> dict[str, Any]:
+    """Exactly what an event's hash covers; the verifier recomputes it from stored rows."""
+    return {
+        "chain": event.chain,
+        "seq": event.seq,
+        "prev_hash": event.prev_hash,
+        "occurred_at": timestamp(event.occurred_at),
+        "actor": event.actor_id,
+        "actor_role": event.actor_role,
+        "actor_unit": event.actor_unit_id,
+        "unit": event.unit_id,
+        "action": event.action,
+        "subject_type": event.subject_type,
+        "subject_id": event.subject_id,
+        "data": event.data,
+        "reason": event.reason,
+        "public": event.public,
+    }
+
+
+def record_event(
+    *,
+    actor: Actor,
+    action: str,
+    subject: models.Model,
+    unit: Unit | None,
+    data: Mapping[str, Any] | None = None,
+    reason: str = "",
+    public: bool = False,
+) -> Event:
+    """Append one event to the subject's chain. Locks only that chain's head row."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("record_event must run inside the action's transaction.atomic block")
+    chain = chain_name(subject)
+    kind, pk = subject_ref(subject)
+    ChainHead.objects.get_or_create(chain=chain, defaults={"seq": 0, "hash": GENESIS})
+    head = ChainHead.objects.select_for_update().get(chain=chain)
+    event = Event(
+        chain=chain,
+        seq=head.seq + 1,
+        prev_hash=head.hash,
+        occurred_at=timezone.now(),
+        actor=actor.person,
+        actor_role=actor.role,
+        actor_unit=actor.unit,
+        unit=unit,
+        action=action,
+        subject_type=kind,
+        subject_id=pk,
+        data=normalise(dict(data or {})),
+        reason=reason,
+        public=public,
+    )
+    event.hash = event_hash(hashed_fields(event))
+    event.save(force_insert=True)
+    head.seq, head.hash = event.seq, event.hash
+    head.save(update_fields=["seq", "hash", "updated_at"])
+    return event
