@@ -1,7 +1,26 @@
-"""The /api/v1/ NinjaAPI: every app's router is mounted here."""
+"""The /api/v1/ NinjaAPI: every app's router is mounted here (see docs/api.md)."""
 
 from __future__ import annotations
 
-from ninja import NinjaAPI
+from minyi.core.api import catalogue, grants, notifications, people, record, units
+from minyi.core.apiutil.auth import API_AUTH
+from minyi.core.apiutil.ninja import MinyiAPI
 
-api = NinjaAPI(title="Minyi 民意 API", version="1.0.0", urls_namespace="api")
+api = MinyiAPI(
+    title="Minyi 民意 API",
+    version="1.0.0",
+    urls_namespace="api",
+    auth=API_AUTH,
+    description=(
+        "Errors are always {code, message, details}; lists are pages {items, count, page, page_size, "
+        "next, previous}. Authenticate with `Authorization: Bearer <token>` or the browser session "
+        "(send X-CSRFToken on unsafe methods)."
+    ),
+)
+
+api.add_router("", people.router)
+api.add_router("", units.router)
+api.add_router("", catalogue.router)
+api.add_router("", grants.router)
+api.add_router("", notifications.router)
+api.add_router("", record.router)

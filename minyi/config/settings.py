@@ -150,6 +150,11 @@ MINYI_SWEEP_MINUTES = env.integer("MINYI_SWEEP_MINUTES", 10)
 
 MINYI_SITE_NAME = env.text("MINYI_SITE_NAME", "示范市民意平台")
 MINYI_API_PAGE_SIZE = env.integer("MINYI_API_PAGE_SIZE", 50)
+# API tokens: longest lifetime a person may choose, how many live tokens one person may hold, and how
+# stale `last_used_at` may get before a request refreshes it (one write per interval, not per request).
+MINYI_API_TOKEN_MAX_DAYS = env.integer("MINYI_API_TOKEN_MAX_DAYS", 365)
+MINYI_API_TOKEN_MAX_PER_PERSON = env.integer("MINYI_API_TOKEN_MAX_PER_PERSON", 20)
+MINYI_API_TOKEN_TOUCH_SECONDS = env.integer("MINYI_API_TOKEN_TOUCH_SECONDS", 60)
 
 LOGGING = {
     "version": 1,

@@ -7,7 +7,7 @@ from typing import Any
 import rules
 
 from minyi.core.models import Person, ProcessInstance, Unit
-from minyi.core.roles import SUPERVISORY_ROLE_CODES
+from minyi.core.roles import STAFF_ROLE_CODES, SUPERVISORY_ROLE_CODES
 from minyi.core.scope import has_role
 
 
@@ -35,3 +35,18 @@ def is_supervisory_over(user: Person, obj: Any = None) -> bool:
 @rules.predicate
 def is_self(user: Person, obj: Any = None) -> bool:
     return isinstance(obj, Person) and obj.pk == user.pk
+
+
+@rules.predicate
+def is_staff_over(user: Person, obj: Any = None) -> bool:
+    """Holds an office (a staff role) on the object's unit or an ancestor."""
+    return has_role(user, STAFF_ROLE_CODES, _unit_of(obj) if obj is not None else None)
+
+
+@rules.predicate
+def is_awaited_on(user: Person, obj: Any = None) -> bool:
+    """Holds, on the instance's unit, one of the roles its current state waits for."""
+    if not isinstance(obj, ProcessInstance):
+        return False
+    roles = {code for code in obj.awaiting_roles.split(",") if code}
+    return bool(roles) and has_role(user, roles, obj.unit)

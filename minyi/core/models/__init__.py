@@ -7,9 +7,11 @@ from minyi.core.models.people import DeputyRecord, LoginFailure, Person
 from minyi.core.models.processes import ProcessDefinitionVersion, ProcessInstance
 from minyi.core.models.record import ChainHead, Checkpoint, Event
 from minyi.core.models.roles import RoleGrant
+from minyi.core.models.tokens import ApiToken
 from minyi.core.models.units import Unit, UnitKind
 
 __all__ = [
+    "ApiToken",
     "Attachment",
     "ChainHead",
     "Channel",
