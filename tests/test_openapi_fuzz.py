@@ -1,0 +1,129 @@
+"""Schemathesis over the whole /api/v1/ OpenAPI schema: no generated request may cause a 5xx.
+
+Runs in the normal suite, against the Django WSGI app in-process, as an administrator of the city
+holding a bearer token, with rows in place so ids in paths sometimes exist. `max_examples` is kept
+small so the run stays well under two minutes on a two-core machine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from types import SimpleNamespace
+from typing import Any
+
+import hypothesis_jsonschema._from_schema
+import pytest
+import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from django.utils import timezone
+from hypothesis import HealthCheck, settings
+from hypothesis.internal.conjecture import utils as cu
+from schemathesis.checks import not_a_server_error
+
+from minyi.config.wsgi import application
+from minyi.core.actions.roles import do_grant_role
+from minyi.core.actions.tokens import do_create_token
+from minyi.core.actors import Actor
+from minyi.core.models import ProcessInstance, RoleGrant
+from minyi.core.notify import notify
+
+MAX_EXAMPLES = 12
+
+
+class _ManyWithMore:
+    """hypothesis-jsonschema 0.23.1 (pinned) drives `cu.many` through `.more()`, which the pinned
+    hypothesis 6.170 replaced with a context-manager iterator; without this adapter schemathesis
+    cannot generate any object (every query string and body). Remove once the lock pairs versions
+    that agree."""
+
+    def __init__(self, data: Any, **kwargs: Any) -> None:
+        self._many = cu.many(data, **kwargs)
+        self._many.__enter__()
+        self._elements = iter(self._many)
+
+    def more(self) -> bool:
+        if next(self._elements, _DONE) is _DONE:
+            self._many.__exit__(None)
+            return False
+        return True
+
+    def reject(self, why: str | None = None) -> None:
+        self._many.reject(why)
+
+
+_DONE = object()
+if not hasattr(cu.many, "more"):
+    hypothesis_jsonschema._from_schema.cu = SimpleNamespace(**{**vars(cu), "many": _ManyWithMore})
+
+# django-ninja emits OpenAPI 3.1, which schemathesis 3.x supports behind this switch.
+schemathesis.experimental.OPEN_API_3_1.enable()
+
+
+@pytest.fixture
+def wsgi_in_test_transaction():
+    """Django closes "old" connections around each WSGI request; inside the test's transaction that
+    would drop the test database. The test client avoids it the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def api_schema(db, wsgi_in_test_transaction):
+    # Positive generation only: negative generation needs a hypothesis-jsonschema that matches the
+    # pinned hypothesis (it fails inside hypothesis-jsonschema here). Invalid input is covered by the
+    # validation tests in minyi/core/tests/test_api_foundation.py.
+    return schemathesis.from_wsgi("/api/v1/openapi.json", application)
+
+
+@dataclass
+class Fuzzer:
+    secret: str
+    token_id: int
+    own_grant_ids: set[int]
+
+
+@pytest.fixture
+def fuzzer(tree, make_person, system) -> Fuzzer:
+    admin = make_person("admin", tree.city, name="管理员")
+    do_grant_role(admin, "leader", tree.district, actor=system)
+    resident = make_person("resident", tree.community, name="居民")
+    do_grant_role(resident, "council_member", tree.community, actor=system)
+    notify([admin], kind="test", title="通知")
+    now = timezone.now()
+    ProcessInstance.objects.create(
+        process="voice",
+        version=1,
+        subject_type="voices.voice",
+        subject_id="1",
+        title="路灯",
+        unit=tree.community,
+        state="handling",
+        state_entered_at=now,
+        deadline_at=now + timedelta(days=3),
+    )
+    made = do_create_token(admin, actor=Actor(person=admin), name="fuzz")
+    for name in ("spare-1", "spare-2"):
+        do_create_token(admin, actor=Actor(person=admin), name=name)
+    grants = set(RoleGrant.objects.filter(person=admin).values_list("pk", flat=True))
+    return Fuzzer(secret=made.secret, token_id=made.token.pk, own_grant_ids=grants)
+
+
+schema = schemathesis.from_pytest_fixture("api_schema")
+
+
+@schema.parametrize()
+@settings(max_examples=MAX_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+def test_api_never_answers_5xx(case, fuzzer):
+    # Keep the fuzzing account able to act: never revoke its own token or its own admin grant.
+    params = case.path_parameters or {}
+    if params.get("token_id") == fuzzer.token_id:
+        params["token_id"] = fuzzer.token_id + 1
+    if params.get("grant_id") in fuzzer.own_grant_ids:
+        params["grant_id"] = max(fuzzer.own_grant_ids) + 1
+    response = case.call_wsgi(headers={"Authorization": f"Bearer {fuzzer.secret}"})
+    case.validate_response(response, checks=(not_a_server_error,))
