@@ -8,6 +8,7 @@ Status codes: 400 bad request (and ActionError's default), 401 not authenticated
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
@@ -109,11 +110,17 @@ def handle_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     return error_response(500, "internal_error", _("服务器内部错误，请稍后再试"))
 
 
+HANDLERS: list[tuple[type[Exception], Callable[..., HttpResponse]]] = [
+    (ValidationError, handle_validation_error),
+    (ActionError, handle_action_error),
+    (HttpError, handle_http_error),
+    (Http404, handle_not_found),
+    (ObjectDoesNotExist, handle_not_found),
+    (PermissionDenied, handle_permission_denied),
+    (Exception, handle_unexpected),
+]
+
+
 def install_error_handlers(api: NinjaAPI) -> None:
-    api.add_exception_handler(ValidationError, handle_validation_error)
-    api.add_exception_handler(ActionError, handle_action_error)
-    api.add_exception_handler(HttpError, handle_http_error)
-    api.add_exception_handler(Http404, handle_not_found)
-    api.add_exception_handler(ObjectDoesNotExist, handle_not_found)
-    api.add_exception_handler(PermissionDenied, handle_permission_denied)
-    api.add_exception_handler(Exception, handle_unexpected)
+    for exc_class, handler in HANDLERS:
+        api.add_exception_handler(exc_class, handler)
