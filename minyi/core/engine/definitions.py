@@ -183,7 +183,9 @@ class _Parser:
             raise self.fail(line, f"{what} must be a mapping")
         return value
 
-    def check_keys(self, data: _Mapping, allowed: set[str], what: str, required: tuple[str, ...] = ()) -> None:
+    def check_keys(
+        self, data: _Mapping, allowed: set[str], what: str, required: tuple[str, ...] = ()
+    ) -> None:
         for key, line in data.key_lines.items():
             if key not in allowed:
                 raise self.fail(line, f"unknown key '{key}' in {what}")
@@ -236,29 +238,56 @@ class _Parser:
             key_line = self.line_of(data, name)
             self.name(name, key_line, f"input name in {what}")
             spec = self.mapping(spec if spec is not None else _empty(key_line), key_line, f"input '{name}'")
-            self.check_keys(spec, {"type", "required", "choices", "max_length"}, f"input '{name}' of {what}",
-                            required=("type",))
+            self.check_keys(
+                spec,
+                {"type", "required", "choices", "max_length"},
+                f"input '{name}' of {what}",
+                required=("type",),
+            )
             kind = spec["type"]
             if kind not in INPUT_TYPES:
-                raise self.fail(self.line_of(spec, "type"),
-                                f"unknown input type {kind!r} for input '{name}' of {what}")
+                raise self.fail(
+                    self.line_of(spec, "type"), f"unknown input type {kind!r} for input '{name}' of {what}"
+                )
             choices = spec.get("choices")
             if kind == "choice":
-                if not isinstance(choices, list) or not choices or not all(isinstance(c, str) for c in choices):
-                    raise self.fail(self.line_of(spec, "choices"),
-                                    f"input '{name}' of {what} needs a non-empty list of text choices")
+                if (
+                    not isinstance(choices, list)
+                    or not choices
+                    or not all(isinstance(c, str) for c in choices)
+                ):
+                    raise self.fail(
+                        self.line_of(spec, "choices"),
+                        f"input '{name}' of {what} needs a non-empty list of text choices",
+                    )
                 if len(set(choices)) != len(choices):
-                    raise self.fail(self.line_of(spec, "choices"), f"duplicate choice in input '{name}' of {what}")
+                    raise self.fail(
+                        self.line_of(spec, "choices"), f"duplicate choice in input '{name}' of {what}"
+                    )
             elif choices is not None:
-                raise self.fail(self.line_of(spec, "choices"), f"only 'choice' inputs take choices ('{name}')")
+                raise self.fail(
+                    self.line_of(spec, "choices"), f"only 'choice' inputs take choices ('{name}')"
+                )
             max_length = spec.get("max_length")
             if max_length is not None and (
-                kind != "text" or isinstance(max_length, bool) or not isinstance(max_length, int) or max_length <= 0
+                kind != "text"
+                or isinstance(max_length, bool)
+                or not isinstance(max_length, int)
+                or max_length <= 0
             ):
-                raise self.fail(self.line_of(spec, "max_length"),
-                                f"max_length of input '{name}' must be a positive number on a text input")
-            result.append(InputDef(name=name, type=kind, required=self.boolean(spec, "required", f"input '{name}'"),
-                                   choices=tuple(choices or ()), max_length=max_length))
+                raise self.fail(
+                    self.line_of(spec, "max_length"),
+                    f"max_length of input '{name}' must be a positive number on a text input",
+                )
+            result.append(
+                InputDef(
+                    name=name,
+                    type=kind,
+                    required=self.boolean(spec, "required", f"input '{name}'"),
+                    choices=tuple(choices or ()),
+                    max_length=max_length,
+                )
+            )
         return tuple(result)
 
     def roles(self, value: Any, line: int, what: str) -> tuple[str, ...]:
@@ -286,8 +315,11 @@ class _Parser:
                 raise self.fail(step.line, f"each {what} needs exactly one of remind, escalate, transition")
             kind = kinds[0]
             body_line = self.line_of(step, kind)
-            after = self.period(step["after"], self.line_of(step, "after"), f"'after' of {what}") if (
-                "after" in step) else None
+            after = (
+                self.period(step["after"], self.line_of(step, "after"), f"'after' of {what}")
+                if ("after" in step)
+                else None
+            )
             if kind == "remind":
                 if step["remind"] not in (None, True) and step["remind"] != {}:
                     raise self.fail(body_line, f"remind takes no options in {what}")
@@ -299,18 +331,35 @@ class _Parser:
                     raise self.fail(body_line, f"escalate needs to_role and/or to_unit in {what}")
                 to_role = body.get("to_role", "")
                 if to_role and to_role not in ROLE_BY_CODE:
-                    raise self.fail(self.line_of(body, "to_role"), f"unknown role {to_role!r} in escalate of {what}")
+                    raise self.fail(
+                        self.line_of(body, "to_role"), f"unknown role {to_role!r} in escalate of {what}"
+                    )
                 to_unit = body.get("to_unit", "")
                 if to_unit and to_unit != ESCALATE_PARENT and to_unit not in UnitKind.values:
-                    raise self.fail(self.line_of(body, "to_unit"),
-                                    f"escalate to_unit must be 'parent' or a unit kind, not {to_unit!r}")
-                steps.append(OverdueStep(kind="escalate", after=after, to_role=to_role or "",
-                                         to_unit=to_unit or "", line=step.line))
+                    raise self.fail(
+                        self.line_of(body, "to_unit"),
+                        f"escalate to_unit must be 'parent' or a unit kind, not {to_unit!r}",
+                    )
+                steps.append(
+                    OverdueStep(
+                        kind="escalate",
+                        after=after,
+                        to_role=to_role or "",
+                        to_unit=to_unit or "",
+                        line=step.line,
+                    )
+                )
             else:
                 body = self.mapping(step["transition"], body_line, f"transition of {what}")
                 self.check_keys(body, {"to"}, f"transition of {what}", required=("to",))
-                steps.append(OverdueStep(kind="transition", after=after, to_state=str(body["to"]),
-                                         line=self.line_of(body, "to")))
+                steps.append(
+                    OverdueStep(
+                        kind="transition",
+                        after=after,
+                        to_state=str(body["to"]),
+                        line=self.line_of(body, "to"),
+                    )
+                )
         return tuple(steps)
 
     def state(self, name: str, value: Any, line: int) -> StateDef:
@@ -318,21 +367,36 @@ class _Parser:
         what = f"state '{name}'"
         self.check_keys(data, {"title", "final", "deadline", "overdue"}, what, required=("title",))
         final = self.boolean(data, "final", what)
-        deadline = self.period(data["deadline"], self.line_of(data, "deadline"), f"deadline of {what}") if (
-            "deadline" in data) else None
-        overdue = self.overdue(data["overdue"], self.line_of(data, "overdue"), name) if "overdue" in data else ()
+        deadline = (
+            self.period(data["deadline"], self.line_of(data, "deadline"), f"deadline of {what}")
+            if ("deadline" in data)
+            else None
+        )
+        overdue = (
+            self.overdue(data["overdue"], self.line_of(data, "overdue"), name) if "overdue" in data else ()
+        )
         if final and (deadline or overdue):
             raise self.fail(line, f"final {what} cannot have a deadline or overdue steps")
         if overdue and not deadline:
             raise self.fail(self.line_of(data, "overdue"), f"{what} has overdue steps but no deadline")
-        return StateDef(name=name, title=self.title(data["title"], self.line_of(data, "title"), what), final=final,
-                        deadline=deadline, overdue=overdue, line=line)
+        return StateDef(
+            name=name,
+            title=self.title(data["title"], self.line_of(data, "title"), what),
+            final=final,
+            deadline=deadline,
+            overdue=overdue,
+            line=line,
+        )
 
     def transition(self, name: str, value: Any, line: int) -> TransitionDef:
         what = f"transition '{name}'"
         data = self.mapping(value, line, what)
-        self.check_keys(data, {"from", "to", "roles", "inputs", "title", "require_reason"}, what,
-                        required=("from", "to", "roles", "title"))
+        self.check_keys(
+            data,
+            {"from", "to", "roles", "inputs", "title", "require_reason"},
+            what,
+            required=("from", "to", "roles", "title"),
+        )
         sources = data["from"]
         if isinstance(sources, str):
             sources = [sources]
@@ -353,15 +417,19 @@ class _Parser:
 
     def parse(self) -> ProcessDefinition:
         try:
-            raw = yaml.load(self.source, Loader=_LineLoader)  # noqa: S506 — a SafeLoader subclass
+            raw = yaml.load(self.source, Loader=_LineLoader)
         except _DuplicateKey as exc:
             raise self.fail(exc.line, f"duplicate name {exc.key!r}") from None
         except yaml.MarkedYAMLError as exc:
             line = exc.problem_mark.line + 1 if exc.problem_mark else 1
             raise self.fail(line, f"not valid YAML: {exc.problem}") from None
         top = self.mapping(raw, 1, "a process file")
-        self.check_keys(top, {"name", "version", "title", "initial", "states", "transitions", "inputs", "public"},
-                        "the process", required=("name", "version", "title", "initial", "states", "transitions"))
+        self.check_keys(
+            top,
+            {"name", "version", "title", "initial", "states", "transitions", "inputs", "public"},
+            "the process",
+            required=("name", "version", "title", "initial", "states", "transitions"),
+        )
         name = self.name(top["name"], self.line_of(top, "name"), "process name")
         version = top["version"]
         if isinstance(version, bool) or not isinstance(version, int) or version <= 0:
@@ -380,10 +448,16 @@ class _Parser:
                 raise self.fail(t_line, f"transition name '{transition_name}' is reserved by the engine")
             transitions[transition_name] = self.transition(transition_name, spec, t_line)
         definition = ProcessDefinition(
-            name=name, version=version, title=self.title(top["title"], self.line_of(top, "title"), "the process"),
-            initial=str(top["initial"]), states=states, transitions=transitions,
+            name=name,
+            version=version,
+            title=self.title(top["title"], self.line_of(top, "title"), "the process"),
+            initial=str(top["initial"]),
+            states=states,
+            transitions=transitions,
             start_inputs=self.inputs(top.get("inputs"), self.line_of(top, "inputs"), "the process start"),
-            public=self.boolean(top, "public", "the process"), source=self.source, source_path=self.path,
+            public=self.boolean(top, "public", "the process"),
+            source=self.source,
+            source_path=self.path,
             version_line=self.line_of(top, "version"),
         )
         self.check_graph(definition, self.line_of(top, "initial"))
@@ -397,21 +471,29 @@ class _Parser:
         for transition in definition.transitions.values():
             for source in transition.sources:
                 if source not in states:
-                    raise self.fail(transition.line, f"unknown state {source!r} in 'from' of transition "
-                                                     f"'{transition.name}'")
+                    raise self.fail(
+                        transition.line,
+                        f"unknown state {source!r} in 'from' of transition '{transition.name}'",
+                    )
                 if states[source].final:
-                    raise self.fail(transition.line, f"final state '{source}' has an outgoing transition "
-                                                     f"'{transition.name}'")
+                    raise self.fail(
+                        transition.line,
+                        f"final state '{source}' has an outgoing transition '{transition.name}'",
+                    )
                 edges[source].add(transition.target)
             if transition.target not in states:
-                raise self.fail(transition.line, f"unknown state {transition.target!r} in 'to' of transition "
-                                                 f"'{transition.name}'")
+                raise self.fail(
+                    transition.line,
+                    f"unknown state {transition.target!r} in 'to' of transition '{transition.name}'",
+                )
         for state in states.values():
             for step in state.overdue:
                 if step.kind == "transition":
                     if step.to_state not in states:
-                        raise self.fail(step.line, f"unknown state {step.to_state!r} in overdue transition of "
-                                                   f"state '{state.name}'")
+                        raise self.fail(
+                            step.line,
+                            f"unknown state {step.to_state!r} in overdue transition of state '{state.name}'",
+                        )
                     edges[state.name].add(step.to_state)
         for state in states.values():
             if not state.final and not edges[state.name]:
@@ -425,8 +507,9 @@ class _Parser:
                     queue.append(target)
         for state in states.values():
             if state.name not in reached:
-                raise self.fail(state.line, f"unreachable state '{state.name}' (no path from "
-                                            f"'{definition.initial}')")
+                raise self.fail(
+                    state.line, f"unreachable state '{state.name}' (no path from '{definition.initial}')"
+                )
 
 
 def _empty(line: int) -> _Mapping:

@@ -21,8 +21,9 @@ FALSE_TEXT = {"false", "0", "no", "off"}
 
 
 def _invalid(name: str, message: str) -> ActionError:
-    return ActionError("input_invalid", _("“%(name)s”：%(problem)s") % {"name": name, "problem": message},
-                       {"field": name})
+    return ActionError(
+        "input_invalid", _("“%(name)s”：%(problem)s") % {"name": name, "problem": message}, {"field": name}
+    )
 
 
 def _is_blank(value: Any) -> bool:
@@ -102,8 +103,9 @@ def clean_inputs(specs: Sequence[InputDef], given: Mapping[str, Any]) -> dict[st
         value = given.get(spec.name)
         if _is_blank(value):
             if spec.required:
-                raise ActionError("input_required", _("请填写“%(name)s”") % {"name": spec.name},
-                                  {"field": spec.name})
+                raise ActionError(
+                    "input_required", _("请填写“%(name)s”") % {"name": spec.name}, {"field": spec.name}
+                )
             continue
         cleaned[spec.name] = _clean_one(spec, value)
     return cleaned

@@ -48,9 +48,12 @@ def register(definition: ProcessDefinition) -> None:
     """Make `definition` the current version of its process (tests use this for their own files)."""
     known = _versions.get((definition.name, definition.version))
     if known is not None and known.digest != definition.digest:
-        raise ProcessDefinitionError(definition.source_path, definition.version_line,
-                                     f"process '{definition.name}' version {definition.version} is already loaded "
-                                     f"from {known.source_path} with different content; bump the version")
+        raise ProcessDefinitionError(
+            definition.source_path,
+            definition.version_line,
+            f"process '{definition.name}' version {definition.version} is already loaded "
+            f"from {known.source_path} with different content; bump the version",
+        )
     _current[definition.name] = definition
     _versions[(definition.name, definition.version)] = definition
 
@@ -67,9 +70,12 @@ def load_all_definitions() -> dict[str, ProcessDefinition]:
     for path in definition_files():
         definition = load_definition_file(path)
         if definition.name in found:
-            raise ProcessDefinitionError(definition.source_path, 1,
-                                         f"duplicate name: process '{definition.name}' is also defined in "
-                                         f"{found[definition.name].source_path}")
+            raise ProcessDefinitionError(
+                definition.source_path,
+                1,
+                f"duplicate name: process '{definition.name}' is also defined in "
+                f"{found[definition.name].source_path}",
+            )
         found[definition.name] = definition
     for definition in found.values():
         _current[definition.name] = definition
@@ -108,12 +114,18 @@ def ensure_stored(definition: ProcessDefinition) -> bool:
     from minyi.core.models import ProcessDefinitionVersion
 
     stored, created = ProcessDefinitionVersion.objects.get_or_create(
-        name=definition.name, version=definition.version,
-        defaults={"digest": definition.digest, "source": definition.source, "source_path": definition.source_path},
+        name=definition.name,
+        version=definition.version,
+        defaults={
+            "digest": definition.digest,
+            "source": definition.source,
+            "source_path": definition.source_path,
+        },
     )
     if not created and stored.digest != definition.digest:
         raise ProcessDefinitionError(
-            definition.source_path, definition.version_line,
+            definition.source_path,
+            definition.version_line,
             f"process '{definition.name}' version {definition.version} is already stored with different "
             f"content (from {stored.source_path}); bump the version",
         )

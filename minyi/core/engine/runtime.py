@@ -37,7 +37,7 @@ def now() -> dt.datetime:
 
 
 def wrap_roles(roles: Iterable[str]) -> str:
-    """",a,b," — the stored form the workbench queries with `awaiting_roles__contains=",a,"`."""
+    """ ",a,b," — the stored form the workbench queries with `awaiting_roles__contains=",a,"`."""
     codes = list(dict.fromkeys(roles))
     return f",{','.join(codes)}," if codes else ""
 
@@ -61,21 +61,32 @@ def relational_roles_of(subject: Any, person: Person | None) -> set[str]:
     return set(subject.relational_roles(person)) & set(RELATIONAL_ROLE_BY_CODE)
 
 
-def enter_state(instance: ProcessInstance, definition: ProcessDefinition, state: str, at: dt.datetime) -> None:
+def enter_state(
+    instance: ProcessInstance, definition: ProcessDefinition, state: str, at: dt.datetime
+) -> None:
     """Set every field that follows from being in `state` since `at` (caller saves)."""
     state_def = definition.states[state]
     instance.state = state
     instance.state_entered_at = at
     instance.deadline_at = (
-        deadline_after(at, state_def.deadline.days, state_def.deadline.calendar) if state_def.deadline else None
+        deadline_after(at, state_def.deadline.days, state_def.deadline.calendar)
+        if state_def.deadline
+        else None
     )
     instance.awaiting_roles = "" if state_def.final else wrap_roles(definition.awaiting_roles(state))
     instance.overdue_steps_applied = 0
     instance.is_final = state_def.final
 
 
-STATE_FIELDS = ["state", "state_entered_at", "deadline_at", "awaiting_roles", "overdue_steps_applied", "is_final",
-                "updated_at"]
+STATE_FIELDS = [
+    "state",
+    "state_entered_at",
+    "deadline_at",
+    "awaiting_roles",
+    "overdue_steps_applied",
+    "is_final",
+    "updated_at",
+]
 
 
 def escalated_roles(instance: ProcessInstance, definition: ProcessDefinition) -> set[str]:
@@ -83,7 +94,9 @@ def escalated_roles(instance: ProcessInstance, definition: ProcessDefinition) ->
     return set(unwrap_roles(instance.awaiting_roles)) - set(definition.awaiting_roles(instance.state))
 
 
-def effective_roles(transition: TransitionDef, instance: ProcessInstance, definition: ProcessDefinition) -> set[str]:
+def effective_roles(
+    transition: TransitionDef, instance: ProcessInstance, definition: ProcessDefinition
+) -> set[str]:
     """The roles that may take `transition` now: its own, with office roles handed to an escalation role."""
     awaiting = set(unwrap_roles(instance.awaiting_roles))
     roles = set(transition.relational_roles) | (set(transition.office_roles) & awaiting)
@@ -92,8 +105,13 @@ def effective_roles(transition: TransitionDef, instance: ProcessInstance, defini
     return roles
 
 
-def may_take(person: Person | None, transition: TransitionDef, instance: ProcessInstance,
-             definition: ProcessDefinition, subject: Any) -> bool:
+def may_take(
+    person: Person | None,
+    transition: TransitionDef,
+    instance: ProcessInstance,
+    definition: ProcessDefinition,
+    subject: Any,
+) -> bool:
     roles = effective_roles(transition, instance, definition)
     if has_role(person, roles - set(RELATIONAL_ROLE_BY_CODE), instance.unit):
         return True
@@ -118,8 +136,15 @@ def responsible_people(instance: ProcessInstance, subject: Any = None) -> list[P
 
 
 @transaction.atomic
-def start(process_name: str, *, subject: models.Model, unit: Unit, title: str, actor: Actor,
-          inputs: Mapping[str, Any] | None = None) -> ProcessInstance:
+def start(
+    process_name: str,
+    *,
+    subject: models.Model,
+    unit: Unit,
+    title: str,
+    actor: Actor,
+    inputs: Mapping[str, Any] | None = None,
+) -> ProcessInstance:
     """Begin one run of `process_name` for `subject`; records `<process>.start`.
 
     Whether the actor may start it is the calling action's question (e.g. anyone may request a role).
@@ -131,18 +156,33 @@ def start(process_name: str, *, subject: models.Model, unit: Unit, title: str, a
     ensure_stored(definition)
     cleaned = clean_inputs(definition.start_inputs, inputs or {})
     kind, pk = subject_ref(subject)
-    instance = ProcessInstance(process=definition.name, version=definition.version, subject_type=kind,
-                               subject_id=pk, title=title[:200], unit=unit)
+    instance = ProcessInstance(
+        process=definition.name,
+        version=definition.version,
+        subject_type=kind,
+        subject_id=pk,
+        title=title[:200],
+        unit=unit,
+    )
     enter_state(instance, definition, definition.initial, now())
     try:
         with transaction.atomic():
             instance.save(force_insert=True)
     except IntegrityError:
         raise Conflict("process_already_started", _("该事项已有进行中的此流程")) from None
-    record_event(actor=actor, action=f"{definition.name}.start", subject=subject, unit=unit,
-                 public=definition.public,
-                 data={"instance": instance.pk, "version": definition.version, "to": definition.initial,
-                       "inputs": cleaned})
+    record_event(
+        actor=actor,
+        action=f"{definition.name}.start",
+        subject=subject,
+        unit=unit,
+        public=definition.public,
+        data={
+            "instance": instance.pk,
+            "version": definition.version,
+            "to": definition.initial,
+            "inputs": cleaned,
+        },
+    )
     return instance
 
 
@@ -159,36 +199,56 @@ def _refresh(target: ProcessInstance, source: ProcessInstance) -> ProcessInstanc
 
 
 @transaction.atomic
-def transition(instance: ProcessInstance, name: str, *, actor: Actor, inputs: Mapping[str, Any] | None = None,
-               reason: str = "") -> ProcessInstance:
+def transition(
+    instance: ProcessInstance,
+    name: str,
+    *,
+    actor: Actor,
+    inputs: Mapping[str, Any] | None = None,
+    reason: str = "",
+) -> ProcessInstance:
     """Take transition `name`, or refuse with an ActionError having written nothing."""
     locked = _locked(instance)
     definition = definition_of(locked)
     step = definition.transitions.get(name)
     if step is None:
-        raise ActionError("transition_unknown", _("流程“%(process)s”没有“%(name)s”这一步")
-                          % {"process": definition.title.zh, "name": name}, {"transition": name})
+        raise ActionError(
+            "transition_unknown",
+            _("流程“%(process)s”没有“%(name)s”这一步") % {"process": definition.title.zh, "name": name},
+            {"transition": name},
+        )
     if locked.is_final:
         raise ActionError("process_final", _("流程已结束，不能再办理"), {"state": locked.state})
     if locked.state not in step.sources:
-        raise ActionError("transition_wrong_state", _("当前状态“%(state)s”下不能“%(step)s”")
-                          % {"state": definition.states[locked.state].title.zh, "step": step.title.zh},
-                          {"state": locked.state, "transition": name})
+        raise ActionError(
+            "transition_wrong_state",
+            _("当前状态“%(state)s”下不能“%(step)s”")
+            % {"state": definition.states[locked.state].title.zh, "step": step.title.zh},
+            {"state": locked.state, "transition": name},
+        )
     subject = subject_of(locked)
     if not actor.is_system and not may_take(actor.person, step, locked, definition, subject):
-        raise NotPermitted("not_permitted", _("您没有办理“%(step)s”的权限") % {"step": step.title.zh},
-                           {"transition": name})
+        raise NotPermitted(
+            "not_permitted", _("您没有办理“%(step)s”的权限") % {"step": step.title.zh}, {"transition": name}
+        )
     reason = reason.strip()
     if step.require_reason and not reason:
-        raise ActionError("reason_required", _("“%(step)s”必须说明理由") % {"step": step.title.zh},
-                          {"field": "reason"})
+        raise ActionError(
+            "reason_required", _("“%(step)s”必须说明理由") % {"step": step.title.zh}, {"field": "reason"}
+        )
     cleaned = clean_inputs(step.inputs, inputs or {})
     source_state = locked.state
     enter_state(locked, definition, step.target, now())
     locked.save(update_fields=STATE_FIELDS)
-    record_event(actor=actor, action=f"{definition.name}.{name}", subject=subject or locked, unit=locked.unit,
-                 public=definition.public, reason=reason,
-                 data={"instance": locked.pk, "from": source_state, "to": step.target, "inputs": cleaned})
+    record_event(
+        actor=actor,
+        action=f"{definition.name}.{name}",
+        subject=subject or locked,
+        unit=locked.unit,
+        public=definition.public,
+        reason=reason,
+        data={"instance": locked.pk, "from": source_state, "to": step.target, "inputs": cleaned},
+    )
     instance.cleaned_inputs = cleaned  # type: ignore[attr-defined]
     return _refresh(instance, locked)
 
@@ -213,14 +273,22 @@ def override(instance: ProcessInstance, to_state: str, *, actor: Actor, reason: 
     if not actor.is_system and not rules.has_perm("core.override_process", actor.person, locked):
         raise NotPermitted("not_permitted", _("您没有干预该流程的权限"))
     if to_state not in definition.states:
-        raise ActionError("state_unknown", _("未知的状态：%(state)s") % {"state": to_state}, {"field": "to_state"})
+        raise ActionError(
+            "state_unknown", _("未知的状态：%(state)s") % {"state": to_state}, {"field": "to_state"}
+        )
     reason = reason.strip()
     if not reason:
         raise ActionError("reason_required", _("干预流程必须说明理由"), {"field": "reason"})
     source_state = locked.state
     enter_state(locked, definition, to_state, now())
     locked.save(update_fields=STATE_FIELDS)
-    record_event(actor=actor, action=f"{definition.name}.override", subject=subject_of(locked) or locked,
-                 unit=locked.unit, public=definition.public, reason=reason,
-                 data={"instance": locked.pk, "from": source_state, "to": to_state})
+    record_event(
+        actor=actor,
+        action=f"{definition.name}.override",
+        subject=subject_of(locked) or locked,
+        unit=locked.unit,
+        public=definition.public,
+        reason=reason,
+        data={"instance": locked.pk, "from": source_state, "to": to_state},
+    )
     return _refresh(instance, locked)

@@ -22,11 +22,13 @@ from minyi.core.engine.runtime import (
     STATE_FIELDS,
     definition_of,
     enter_state,
-    now as engine_now,
     responsible_people,
     subject_of,
     unwrap_roles,
     wrap_roles,
+)
+from minyi.core.engine.runtime import (
+    now as engine_now,
 )
 from minyi.core.models import ProcessInstance, Unit
 from minyi.core.notify import notify
@@ -69,8 +71,14 @@ def escalation_unit(unit: Unit, to_unit: str) -> Unit | None:
     return next((u for u in ancestors if u.kind == to_unit), None)
 
 
-def _apply_step(instance: ProcessInstance, definition: ProcessDefinition, step: OverdueStep, index: int,
-                at: dt.datetime, report: SweepReport) -> None:
+def _apply_step(
+    instance: ProcessInstance,
+    definition: ProcessDefinition,
+    step: OverdueStep,
+    index: int,
+    at: dt.datetime,
+    report: SweepReport,
+) -> None:
     system = Actor.system()
     subject = subject_of(instance)
     state_title = definition.states[instance.state].title.zh
@@ -79,9 +87,13 @@ def _apply_step(instance: ProcessInstance, definition: ProcessDefinition, step: 
     url = ""
     if step.kind == "remind":
         people = responsible_people(instance, subject)
-        notify(people, kind="process.remind", url=url,
-               title=_("待办超期提醒：%(title)s") % {"title": instance.title},
-               body=_("“%(state)s”已超过办理时限，请尽快办理。") % {"state": state_title})
+        notify(
+            people,
+            kind="process.remind",
+            url=url,
+            title=_("待办超期提醒：%(title)s") % {"title": instance.title},
+            body=_("“%(state)s”已超过办理时限，请尽快办理。") % {"state": state_title},
+        )
         data["notified"] = [person.pk for person in people]
         instance.overdue_steps_applied = index + 1
         instance.save(update_fields=["overdue_steps_applied", "updated_at"])
@@ -97,19 +109,32 @@ def _apply_step(instance: ProcessInstance, definition: ProcessDefinition, step: 
         instance.overdue_steps_applied = index + 1
         instance.save(update_fields=["unit", "awaiting_roles", "overdue_steps_applied", "updated_at"])
         people = responsible_people(instance, subject)
-        notify(people, kind="process.escalate", url=url,
-               title=_("超期事项已上交：%(title)s") % {"title": instance.title},
-               body=_("“%(state)s”超过办理时限，已转由您办理。") % {"state": state_title})
-        data.update(to_unit=instance.unit_id, awaiting_roles=unwrap_roles(instance.awaiting_roles),
-                    notified=[person.pk for person in people])
+        notify(
+            people,
+            kind="process.escalate",
+            url=url,
+            title=_("超期事项已上交：%(title)s") % {"title": instance.title},
+            body=_("“%(state)s”超过办理时限，已转由您办理。") % {"state": state_title},
+        )
+        data.update(
+            to_unit=instance.unit_id,
+            awaiting_roles=unwrap_roles(instance.awaiting_roles),
+            notified=[person.pk for person in people],
+        )
         report.escalated += 1
     else:
         data.update({"from": instance.state, "to": step.to_state})
         enter_state(instance, definition, step.to_state, at)
         instance.save(update_fields=STATE_FIELDS)
         report.transitioned += 1
-    record_event(actor=system, action=action, subject=subject or instance, unit=instance.unit,
-                 public=definition.public, data=data)
+    record_event(
+        actor=system,
+        action=action,
+        subject=subject or instance,
+        unit=instance.unit,
+        public=definition.public,
+        data=data,
+    )
 
 
 def sweep_instance(instance_pk: int, at: dt.datetime, report: SweepReport) -> None:
@@ -132,7 +157,8 @@ def sweep(now: dt.datetime | None = None) -> SweepReport:
     at = now or engine_now()
     report = SweepReport()
     due_ids = list(
-        ProcessInstance.objects.filter(is_final=False, deadline_at__lte=at).order_by("deadline_at", "pk")
+        ProcessInstance.objects.filter(is_final=False, deadline_at__lte=at)
+        .order_by("deadline_at", "pk")
         .values_list("pk", flat=True)
     )
     for pk in due_ids:

@@ -11,16 +11,21 @@ from minyi.core.roles import ROLE_CHOICES
 
 class RoleRequest(models.Model):
     person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="role_requests", verbose_name=_("申请人")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="role_requests",
+        verbose_name=_("申请人"),
     )
     role = models.CharField(_("申请角色"), max_length=40, choices=ROLE_CHOICES)
-    unit = models.ForeignKey("core.Unit", on_delete=models.PROTECT, related_name="role_requests",
-                             verbose_name=_("单位"))
+    unit = models.ForeignKey(
+        "core.Unit", on_delete=models.PROTECT, related_name="role_requests", verbose_name=_("单位")
+    )
     note = models.CharField(_("申请说明"), max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     # The grant an approval produced, so the request and the role it gave stay linked.
-    grant = models.OneToOneField("core.RoleGrant", on_delete=models.PROTECT, null=True, blank=True,
-                                 related_name="request")
+    grant = models.OneToOneField(
+        "core.RoleGrant", on_delete=models.PROTECT, null=True, blank=True, related_name="request"
+    )
 
     class Meta:
         verbose_name = _("角色申请")

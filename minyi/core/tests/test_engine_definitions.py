@@ -63,23 +63,43 @@ def test_reference_process_is_valid() -> None:
 @pytest.mark.parametrize(
     ("old", "new", "line", "message"),
     [
-        ("roles: [township_staff]", "roles: [township_staff, foo]", 17, "unknown role 'foo' in transition 'finish'"),
+        (
+            "roles: [township_staff]",
+            "roles: [township_staff, foo]",
+            17,
+            "unknown role 'foo' in transition 'finish'",
+        ),
         ("to: done", "to: nowhere", 13, "unknown state 'nowhere' in 'to' of transition 'finish'"),
         ("from: [open]", "from: [open, limbo]", 13, "unknown state 'limbo' in 'from'"),
         ("initial: open", "initial: limbo", 4, "unknown state 'limbo' as initial state"),
         ("days: 3, calendar: working", "days: 0, calendar: working", 8, "bad deadline of state 'open'"),
         ("days: 3, calendar: working", "days: -2", 8, "days must be a positive whole number"),
         ("days: 3, calendar: working", "days: 3, calendar: lunar", 8, "unknown calendar kind 'lunar'"),
-        ("    roles: [township_staff]\n",
-         "    roles: [township_staff]\n    inputs:\n      size: {type: colour}\n",
-         19, "unknown input type 'colour' for input 'size'"),
-        ("  finish:\n", "  finish:\n    title: {zh: 再次, en: Again}\n    from: [open]\n    to: done\n"
-                        "    roles: [admin]\n  finish:\n", 18, "duplicate name 'finish'"),
-        ("    deadline: {days: 3, calendar: working}\n",
-         "    deadline: {days: 3, calendar: working}\n  open:\n    title: {zh: x, en: x}\n",
-         9, "duplicate name 'open'"),
-        ("    final: true\n", "    final: true\n    colour: red\n", 12,
-         "unknown key 'colour' in state 'done'"),
+        (
+            "    roles: [township_staff]\n",
+            "    roles: [township_staff]\n    inputs:\n      size: {type: colour}\n",
+            19,
+            "unknown input type 'colour' for input 'size'",
+        ),
+        (
+            "  finish:\n",
+            "  finish:\n    title: {zh: 再次, en: Again}\n    from: [open]\n    to: done\n"
+            "    roles: [admin]\n  finish:\n",
+            18,
+            "duplicate name 'finish'",
+        ),
+        (
+            "    deadline: {days: 3, calendar: working}\n",
+            "    deadline: {days: 3, calendar: working}\n  open:\n    title: {zh: x, en: x}\n",
+            9,
+            "duplicate name 'open'",
+        ),
+        (
+            "    final: true\n",
+            "    final: true\n    colour: red\n",
+            12,
+            "unknown key 'colour' in state 'done'",
+        ),
         ("name: sample", "name: Sample-1", 1, "process name 'Sample-1'"),
         ("version: 1", "version: 0", 2, "version must be a positive whole number"),
         ("  finish:\n", "  override:\n", 13, "transition name 'override' is reserved"),
@@ -96,7 +116,9 @@ def test_each_mistake_names_file_and_line(tmp_path, old: str, new: str, line: in
 
 def test_unreachable_state(tmp_path) -> None:
     text = BASE + "  # nothing leads to archived\n"
-    text = text.replace("states:\n", "states:\n  archived:\n    title: {zh: 归档, en: Archived}\n    final: true\n")
+    text = text.replace(
+        "states:\n", "states:\n  archived:\n    title: {zh: 归档, en: Archived}\n    final: true\n"
+    )
     error = error_of(tmp_path, text)
     assert "sample.yaml:6: unreachable state 'archived'" in str(error)
 
@@ -110,7 +132,10 @@ def test_dead_end_state(tmp_path) -> None:
 
 
 def test_final_state_with_outgoing_transition(tmp_path) -> None:
-    text = BASE + "  reopen:\n    title: {zh: 重开, en: Reopen}\n    from: [done]\n    to: open\n    roles: [admin]\n"
+    text = (
+        BASE
+        + "  reopen:\n    title: {zh: 重开, en: Reopen}\n    from: [done]\n    to: open\n    roles: [admin]\n"
+    )
     error = error_of(tmp_path, text)
     assert "sample.yaml:18: final state 'done' has an outgoing transition 'reopen'" in str(error)
 
@@ -126,21 +151,27 @@ def test_overdue_step_problems(tmp_path) -> None:
         "    deadline: {days: 3, calendar: working}\n    overdue:\n      - remind: {}\n"
         "      - escalate: {to_unit: galaxy}\n",
     )
-    assert "sample.yaml:11: escalate to_unit must be 'parent' or a unit kind" in str(error_of(tmp_path, with_overdue))
+    assert "sample.yaml:11: escalate to_unit must be 'parent' or a unit kind" in str(
+        error_of(tmp_path, with_overdue)
+    )
     bad_role = with_overdue.replace("to_unit: galaxy", "to_role: wizard")
     assert "sample.yaml:11: unknown role 'wizard' in escalate" in str(error_of(tmp_path, bad_role))
     bad_state = with_overdue.replace("escalate: {to_unit: galaxy}", "transition: {to: moon}")
     assert "sample.yaml:11: unknown state 'moon' in overdue transition" in str(error_of(tmp_path, bad_state))
     two_kinds = with_overdue.replace("- remind: {}", "- remind: {}\n        transition: {to: done}")
     assert "sample.yaml:10: each overdue step" in str(error_of(tmp_path, two_kinds))
-    bad_after = with_overdue.replace("escalate: {to_unit: galaxy}", "escalate: {to_unit: parent}\n"
-                                     "        after: {days: 0}")
+    bad_after = with_overdue.replace(
+        "escalate: {to_unit: galaxy}", "escalate: {to_unit: parent}\n        after: {days: 0}"
+    )
     assert "sample.yaml:12: bad 'after'" in str(error_of(tmp_path, bad_after))
 
 
 def test_overdue_transition_counts_as_a_way_out(tmp_path) -> None:
-    text = BASE.replace("  done:\n", "  waiting:\n    title: {zh: 等待, en: Waiting}\n    deadline: {days: 1}\n"
-                        "    overdue:\n      - transition: {to: done}\n  done:\n").replace("    to: done", "    to: waiting")
+    text = BASE.replace(
+        "  done:\n",
+        "  waiting:\n    title: {zh: 等待, en: Waiting}\n    deadline: {days: 1}\n"
+        "    overdue:\n      - transition: {to: done}\n  done:\n",
+    ).replace("    to: done", "    to: waiting")
     definition = load(tmp_path, text)
     assert definition.awaiting_roles("waiting") == ()
 
@@ -174,7 +205,9 @@ def test_stored_version_with_other_content_must_be_bumped() -> None:
         ensure_stored(changed)
     assert "tests/test_review.yaml:2: process 'test_review' version 1 is already stored" in str(caught.value)
     assert "bump the version" in str(caught.value)
-    bumped = review_definition(REVIEW_YAML.replace("version: 1", "version: 2").replace("测试审核", "测试审核二"))
+    bumped = review_definition(
+        REVIEW_YAML.replace("version: 1", "version: 2").replace("测试审核", "测试审核二")
+    )
     assert ensure_stored(bumped) is True
     assert ProcessDefinitionVersion.objects.filter(name="test_review").count() == 2
 

@@ -46,14 +46,19 @@ def start_review(tree, make_person, clock, day: str = "2026-02-12"):  # type: ig
     request = do_request_role("council_member", tree.community, actor=Actor(submitter))
     # The request's own role_request instance is closed so only test_review is swept here.
     do_withdraw_role_request(request, actor=Actor(submitter))
-    instance = runtime.start("test_review", subject=request, unit=tree.community, title="测试事项",
-                             actor=Actor(submitter))
+    instance = runtime.start(
+        "test_review", subject=request, unit=tree.community, title="测试事项", actor=Actor(submitter)
+    )
     return instance, submitter, request
 
 
 def actions(request) -> list[str]:  # type: ignore[no-untyped-def]
-    return list(Event.objects.filter(chain=f"core.rolerequest:{request.pk}").order_by("seq")
-                .filter(action__startswith="test_review.").values_list("action", flat=True))
+    return list(
+        Event.objects.filter(chain=f"core.rolerequest:{request.pk}")
+        .order_by("seq")
+        .filter(action__startswith="test_review.")
+        .values_list("action", flat=True)
+    )
 
 
 def test_calendar_knows_the_2026_spring_festival() -> None:
@@ -77,10 +82,12 @@ def test_calendar_knows_the_2026_spring_festival() -> None:
         ("2026-02-13", 3, "calendar", "2026-02-16"),  # calendar days ignore the holiday
     ],
 )
-def test_state_deadline_around_the_spring_festival(tree, make_person, clock, start, days, calendar,
-                                                   expected) -> None:
+def test_state_deadline_around_the_spring_festival(
+    tree, make_person, clock, start, days, calendar, expected
+) -> None:
     source = REVIEW_YAML.replace("version: 1", "version: 9").replace(
-        "deadline: {days: 2, calendar: working}", f"deadline: {{days: {days}, calendar: {calendar}}}")
+        "deadline: {days: 2, calendar: working}", f"deadline: {{days: {days}, calendar: {calendar}}}"
+    )
     with registered(review_definition(source)):
         instance, _submitter, _request = start_review(tree, make_person, clock, day=start)
     assert instance.deadline_at == end_of(expected)
@@ -111,8 +118,9 @@ def test_sweep_reminds_escalates_then_closes_and_is_idempotent(tree, make_person
     instance.refresh_from_db()
     assert instance.unit == tree.district
     assert instance.awaiting_roles == ",submitter,district_staff,"
-    assert set(Notification.objects.filter(kind="process.escalate").values_list("recipient_id", flat=True)) == {
-        district.pk, submitter.pk}
+    assert set(
+        Notification.objects.filter(kind="process.escalate").values_list("recipient_id", flat=True)
+    ) == {district.pk, submitter.pk}
     assert runtime.available_transitions(instance, township) == []
     assert [t.name for t in runtime.available_transitions(instance, district)] == ["take"]
     assert [t.name for t in runtime.available_transitions(instance, submitter)] == ["withdraw"]
@@ -124,9 +132,15 @@ def test_sweep_reminds_escalates_then_closes_and_is_idempotent(tree, make_person
     instance.refresh_from_db()
     assert instance.state == "expired" and instance.is_final and instance.awaiting_roles == ""
     assert sweep(at("2026-03-30")).applied == 0
-    assert actions(request) == ["test_review.start", "test_review.overdue.remind", "test_review.overdue.escalate",
-                                "test_review.overdue.transition"]
-    events = Event.objects.filter(chain=f"core.rolerequest:{request.pk}", action__startswith="test_review.overdue")
+    assert actions(request) == [
+        "test_review.start",
+        "test_review.overdue.remind",
+        "test_review.overdue.escalate",
+        "test_review.overdue.transition",
+    ]
+    events = Event.objects.filter(
+        chain=f"core.rolerequest:{request.pk}", action__startswith="test_review.overdue"
+    )
     assert all(event.actor_id is None and event.actor_role == "system" for event in events)
 
 

@@ -23,8 +23,9 @@ def started(tree, make_person):  # type: ignore[no-untyped-def]
     """A test_review instance on the community, its subject a role request by `submitter`."""
     submitter = make_person(name="李四")
     request = do_request_role("council_member", tree.community, actor=Actor(submitter))
-    instance = runtime.start("test_review", subject=request, unit=tree.community, title="测试事项",
-                             actor=Actor(submitter))
+    instance = runtime.start(
+        "test_review", subject=request, unit=tree.community, title="测试事项", actor=Actor(submitter)
+    )
     return instance, submitter, request
 
 
@@ -81,7 +82,8 @@ def test_take_grid(started, tree, make_person, role, where, allowed) -> None:
         assert instance.state == "in_review"
         assert len(chain_events(request)) == before + 1
         assert [t.name for t in runtime.available_transitions(instance, person)] == ["return_it"] * (
-            role == "township_staff")
+            role == "township_staff"
+        )
     else:
         assert runtime.available_transitions(instance, person) == []
         with pytest.raises(NotPermitted) as caught:
@@ -103,8 +105,12 @@ def test_relational_role_only_for_the_submitter(started, tree, make_person) -> N
 
 @pytest.mark.parametrize(
     ("name", "code"),
-    [("fly", "transition_unknown"), ("accept", "transition_wrong_state"), ("resubmit", "transition_wrong_state"),
-     ("return_it", "transition_wrong_state")],
+    [
+        ("fly", "transition_unknown"),
+        ("accept", "transition_wrong_state"),
+        ("resubmit", "transition_wrong_state"),
+        ("return_it", "transition_wrong_state"),
+    ],
 )
 def test_wrong_transition_or_state_writes_nothing(started, tree, make_person, name, code) -> None:
     instance, _submitter, request = started
@@ -156,20 +162,37 @@ def test_every_input_type(started, tree, make_person) -> None:
     runtime.transition(instance, "take", actor=Actor(make_person("township_staff", tree.township)))
     boss = make_person("district_staff", tree.district)
     bad_inputs = [
-        {"grade": "C"}, {"grade": "A", "due_on": "2026-02-30"}, {"grade": "A", "amount": "lots"},
-        {"grade": "A", "ok": "maybe"}, {"grade": "A", "reviewer": 999999}, {"grade": "A", "where": "abc"},
+        {"grade": "C"},
+        {"grade": "A", "due_on": "2026-02-30"},
+        {"grade": "A", "amount": "lots"},
+        {"grade": "A", "ok": "maybe"},
+        {"grade": "A", "reviewer": 999999},
+        {"grade": "A", "where": "abc"},
         {"grade": "A", "amount": 1.5},
     ]
     for bad in bad_inputs:
         with pytest.raises(ActionError) as caught:
             runtime.transition(instance, "accept", actor=Actor(boss), inputs=bad)
         assert caught.value.code == "input_invalid", bad
-    runtime.transition(instance, "accept", actor=Actor(boss), inputs={
-        "grade": "B", "due_on": "2026-02-14", "amount": "12.50", "ok": "yes", "reviewer": submitter,
-        "where": tree.township.pk,
-    })
+    runtime.transition(
+        instance,
+        "accept",
+        actor=Actor(boss),
+        inputs={
+            "grade": "B",
+            "due_on": "2026-02-14",
+            "amount": "12.50",
+            "ok": "yes",
+            "reviewer": submitter,
+            "where": tree.township.pk,
+        },
+    )
     assert chain_events(request)[-1].data["inputs"] == {
-        "grade": "B", "due_on": "2026-02-14", "amount": "12.50", "ok": True, "reviewer": submitter.pk,
+        "grade": "B",
+        "due_on": "2026-02-14",
+        "amount": "12.50",
+        "ok": True,
+        "reviewer": submitter.pk,
         "where": tree.township.pk,
     }
     assert instance.state == "accepted" and instance.is_final
@@ -193,8 +216,10 @@ def test_override_by_admin_is_recorded(started, tree, make_person) -> None:
     assert event.data["from"] == "submitted" and event.data["to"] == "returned"
 
 
-@pytest.mark.parametrize(("role", "where"), [("admin", "other_district"), ("leader", "district"),
-                                             ("township_staff", "township"), (None, None)])
+@pytest.mark.parametrize(
+    ("role", "where"),
+    [("admin", "other_district"), ("leader", "district"), ("township_staff", "township"), (None, None)],
+)
 def test_override_refused_without_admin_over_the_unit(started, tree, make_person, role, where) -> None:
     instance, _submitter, request = started
     person = make_person(role, getattr(tree, where) if where else None)
@@ -210,8 +235,11 @@ def test_running_instance_keeps_its_version(started, tree, make_person) -> None:
     from minyi.core.engine import registry
     from minyi.core.tests.engine_support import REVIEW_YAML
 
-    v2 = review_definition(REVIEW_YAML.replace("version: 1", "version: 2").replace(
-        "roles: [township_staff, community_staff]", "roles: [community_staff]"))
+    v2 = review_definition(
+        REVIEW_YAML.replace("version: 1", "version: 2").replace(
+            "roles: [township_staff, community_staff]", "roles: [community_staff]"
+        )
+    )
     registry.register(v2)
     try:
         staff = make_person("township_staff", tree.township)
@@ -219,7 +247,9 @@ def test_running_instance_keeps_its_version(started, tree, make_person) -> None:
         assert instance.state == "in_review"
         fresh = make_person(name="王五")
         other = do_request_role("council_member", tree.community, actor=Actor(fresh))
-        newer = runtime.start("test_review", subject=other, unit=tree.community, title="新", actor=Actor(fresh))
+        newer = runtime.start(
+            "test_review", subject=other, unit=tree.community, title="新", actor=Actor(fresh)
+        )
         assert newer.version == 2 and newer.awaiting_roles == ",community_staff,submitter,"
         with pytest.raises(NotPermitted):
             runtime.transition(newer, "take", actor=Actor(staff))
