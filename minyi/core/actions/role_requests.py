@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from minyi.core.actions.roles import do_grant_role
 from minyi.core.actors import Actor
 from minyi.core.engine import runtime
+from minyi.core.engine.steps import register_step
 from minyi.core.errors import ActionError, NotPermitted
 from minyi.core.models import Person, ProcessInstance, RoleGrant, RoleRequest, Unit
 from minyi.core.notify import notify
@@ -101,3 +102,21 @@ def do_decide_role_request(
 def do_withdraw_role_request(request: RoleRequest, *, actor: Actor, reason: str = "") -> RoleRequest:
     runtime.transition(instance_for(request), "withdraw", actor=actor, reason=reason)
     return request
+
+
+def _perform_decision(approve: bool):  # type: ignore[no-untyped-def]
+    def perform(instance: ProcessInstance, *, inputs: dict[str, object], reason: str, actor: Actor) -> RoleRequest:
+        request = RoleRequest.objects.get(pk=instance.subject_id)
+        return do_decide_role_request(request, approve=approve, actor=actor, reason=reason)
+
+    return perform
+
+
+def _perform_withdraw(instance: ProcessInstance, *, inputs: dict[str, object], reason: str, actor: Actor) -> RoleRequest:
+    return do_withdraw_role_request(RoleRequest.objects.get(pk=instance.subject_id), actor=actor, reason=reason)
+
+
+# Pages and the API take role-request steps through these actions, so approval always grants the role.
+register_step(PROCESS, "approve", _perform_decision(True))
+register_step(PROCESS, "reject", _perform_decision(False))
+register_step(PROCESS, "withdraw", _perform_withdraw)
