@@ -1,1 +1,5 @@
 """Huey discovers each app's `tasks` module; core's periodic tasks live beside the code they run."""
+
+from minyi.core.record.tasks import checkpoint_record
+
+__all__ = ["checkpoint_record"]

@@ -17,6 +17,8 @@ class Event(models.Model):
     seq = models.PositiveBigIntegerField()
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # HMAC of the hash with MINYI_AUDIT_KEY: a row forged or rewritten without the key fails verification.
+    signature = models.CharField(max_length=64, blank=True)
     occurred_at = models.DateTimeField(db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -50,6 +52,8 @@ class ChainHead(models.Model):
     chain = models.CharField(max_length=100, primary_key=True)
     seq = models.PositiveBigIntegerField()
     hash = models.CharField(max_length=64)
+    # HMAC over (chain, seq, hash): a head rolled back or advanced by hand fails verification.
+    signature = models.CharField(max_length=64, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
 
@@ -59,7 +63,8 @@ class Checkpoint(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     heads = models.JSONField(default=dict)  # {chain: [seq, hash]}
     event_count = models.PositiveBigIntegerField()
-    prev_hash = models.CharField(max_length=64)
+    # Unique: two checkpoint runs racing cannot both extend the same predecessor (no fork).
+    prev_hash = models.CharField(max_length=64, unique=True)
     hash = models.CharField(max_length=64, unique=True)
     signature = models.CharField(max_length=64)
 
