@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -60,7 +61,8 @@ class ChainHead(models.Model):
 class Checkpoint(models.Model):
     """A signed snapshot of every chain head, chained to the previous checkpoint."""
 
-    created_at = models.DateTimeField(auto_now_add=True)
+    # Not auto_now_add: the hash covers created_at, so make_checkpoint sets it before hashing.
+    created_at = models.DateTimeField(default=timezone.now)
     heads = models.JSONField(default=dict)  # {chain: [seq, hash]}
     event_count = models.PositiveBigIntegerField()
     # Unique: two checkpoint runs racing cannot both extend the same predecessor (no fork).
