@@ -25,7 +25,9 @@ class Event(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     actor_role = models.CharField(max_length=40, blank=True)
-    actor_unit = models.ForeignKey("core.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    actor_unit = models.ForeignKey(
+        "core.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     unit = models.ForeignKey("core.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     action = models.CharField(max_length=80)
     subject_type = models.CharField(max_length=60)
@@ -57,6 +59,9 @@ class ChainHead(models.Model):
     signature = models.CharField(max_length=64, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    def __str__(self) -> str:
+        return f"{self.chain}#{self.seq}"
+
 
 class Checkpoint(models.Model):
     """A signed snapshot of every chain head, chained to the previous checkpoint."""
@@ -72,3 +77,6 @@ class Checkpoint(models.Model):
 
     class Meta:
         ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"checkpoint {self.pk} ({self.event_count} events)"

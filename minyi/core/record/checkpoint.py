@@ -33,8 +33,8 @@ def make_checkpoint() -> Checkpoint:
     heads: dict[str, list[Any]] = {}
     event_count = 0
     # One statement, so one snapshot of the heads on PostgreSQL even while writers keep appending.
-    for chain, seq, digest in ChainHead.objects.order_by().values_list("chain", "seq", "hash").iterator(
-        chunk_size=5000
+    for chain, seq, digest in (
+        ChainHead.objects.order_by().values_list("chain", "seq", "hash").iterator(chunk_size=5000)
     ):
         heads[chain] = [seq, digest]
         event_count += seq  # seqs are contiguous from 1, so a chain's head seq is its event count

@@ -23,8 +23,13 @@ def export_chain(chain: str, *, include_private: bool = False) -> list[dict[str,
         if event.public or include_private:
             entry = {"id": event.pk, **hashed_fields(event)}
         else:
-            entry = {"id": event.pk, "chain": event.chain, "seq": event.seq, "prev_hash": event.prev_hash,
-                     "redacted": True}
+            entry = {
+                "id": event.pk,
+                "chain": event.chain,
+                "seq": event.seq,
+                "prev_hash": event.prev_hash,
+                "redacted": True,
+            }
         entry["hash"] = event.hash
         entry["signature"] = event.signature
         entries.append(entry)

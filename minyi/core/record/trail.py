@@ -27,8 +27,20 @@ MAX_PROBLEMS = 1000
 
 # The fields an event's hash covers, in the export and in hashed_fields().
 HASHED_KEYS = (
-    "chain", "seq", "prev_hash", "occurred_at", "actor", "actor_role", "actor_unit", "unit", "action",
-    "subject_type", "subject_id", "data", "reason", "public",
+    "chain",
+    "seq",
+    "prev_hash",
+    "occurred_at",
+    "actor",
+    "actor_role",
+    "actor_unit",
+    "unit",
+    "action",
+    "subject_type",
+    "subject_id",
+    "data",
+    "reason",
+    "public",
 )
 
 
@@ -109,7 +121,9 @@ class VerifyReport:
 def render_report(report: VerifyReport) -> str:
     lines = [
         f"chains: {report.chains}  events: {report.events}  checkpoints: {report.checkpoints}",
-        "OK: the record is intact." if report.ok else f"FAILED: {len(report.problems) + report.omitted} problem(s).",
+        "OK: the record is intact."
+        if report.ok
+        else f"FAILED: {len(report.problems) + report.omitted} problem(s).",
     ]
     lines += [f"  {p.line()}" for p in report.problems]
     if report.omitted:
@@ -148,8 +162,13 @@ class ChainChecker:
         return problem
 
     def feed(
-        self, fields: Mapping[str, Any] | None, seq: int, prev_hash: str, stored_hash: str,
-        signature: str | None = None, event_id: int | None = None,
+        self,
+        fields: Mapping[str, Any] | None,
+        seq: int,
+        prev_hash: str,
+        stored_hash: str,
+        signature: str | None = None,
+        event_id: int | None = None,
     ) -> None:
         """``fields`` is None for a redacted (non-public) exported event: only its links are checked."""
         self.count += 1
@@ -157,54 +176,91 @@ class ChainChecker:
         problem: Problem | None = None
         if fields is not None and event_hash(fields) != stored_hash:
             written_as = next(
-                (s for d in range(1, MOVED_WINDOW + 1) for s in (seq - d, seq + d)
-                 if s >= 1 and event_hash({**fields, "seq": s}) == stored_hash),
+                (
+                    s
+                    for d in range(1, MOVED_WINDOW + 1)
+                    for s in (seq - d, seq + d)
+                    if s >= 1 and event_hash({**fields, "seq": s}) == stored_hash
+                ),
                 None,
             )
             if written_as is not None:
-                problem = self._problem(ProblemKind.MOVED, seq, event_id,
-                                        f"stored at seq {seq} but was written as seq {written_as} (reordered)")
+                problem = self._problem(
+                    ProblemKind.MOVED,
+                    seq,
+                    event_id,
+                    f"stored at seq {seq} but was written as seq {written_as} (reordered)",
+                )
             else:
-                problem = self._problem(ProblemKind.EDITED, seq, event_id,
-                                        "contents do not match the event's hash: a recorded field was changed")
+                problem = self._problem(
+                    ProblemKind.EDITED,
+                    seq,
+                    event_id,
+                    "contents do not match the event's hash: a recorded field was changed",
+                )
         elif self.signature_ok is not None and not self.signature_ok(stored_hash, signature or ""):
-            problem = self._problem(ProblemKind.FORGED, seq, event_id,
-                                    "hash is not signed with the audit key: the row was rewritten or forged")
+            problem = self._problem(
+                ProblemKind.FORGED,
+                seq,
+                event_id,
+                "hash is not signed with the audit key: the row was rewritten or forged",
+            )
 
         expected = self.last_seq + 1
         if seq > expected:
             span = f"seq {expected}" if seq == expected + 1 else f"seq {expected}–{seq - 1}"
-            self._problem(ProblemKind.MISSING, expected, None,
-                          f"{span} missing before event {event_id} (deleted)")
+            self._problem(
+                ProblemKind.MISSING, expected, None, f"{span} missing before event {event_id} (deleted)"
+            )
         elif seq < expected:
-            self._problem(ProblemKind.MALFORMED, seq, event_id, f"seq {seq} out of order after seq {self.last_seq}")
+            self._problem(
+                ProblemKind.MALFORMED, seq, event_id, f"seq {seq} out of order after seq {self.last_seq}"
+            )
         elif prev_hash != self.last_hash:
             previous = self.last_problem
-            if (prev_hash == self.before_last_hash and previous is not None
-                    and previous.kind in (ProblemKind.FORGED, ProblemKind.EDITED)):
+            if (
+                prev_hash == self.before_last_hash
+                and previous is not None
+                and previous.kind in (ProblemKind.FORGED, ProblemKind.EDITED)
+            ):
                 # The successor links past the previous row: that row was slipped into the chain.
                 if previous in self.report.problems:
                     self.report.problems.remove(previous)
-                self._problem(ProblemKind.INSERTED, previous.seq, previous.event_id,
-                              "its successor links to the event before it: the row was inserted")
+                self._problem(
+                    ProblemKind.INSERTED,
+                    previous.seq,
+                    previous.event_id,
+                    "its successor links to the event before it: the row was inserted",
+                )
             elif previous is None and (problem is None or problem.kind != ProblemKind.MOVED):
-                self._problem(ProblemKind.BROKEN_LINK, seq, event_id,
-                              f"prev_hash does not match the hash of seq {self.last_seq}")
+                self._problem(
+                    ProblemKind.BROKEN_LINK,
+                    seq,
+                    event_id,
+                    f"prev_hash does not match the hash of seq {self.last_seq}",
+                )
             # Otherwise the previous row's own problem already explains the broken link.
 
         if self.anchor is not None and seq == self.anchor[0] and stored_hash != self.anchor[1]:
             problem = problem or self._problem(
-                ProblemKind.CHECKPOINT_MISMATCH, seq, event_id,
-                f"differs from the hash signed in checkpoint {self.anchor_id}: the chain was rewritten")
+                ProblemKind.CHECKPOINT_MISMATCH,
+                seq,
+                event_id,
+                f"differs from the hash signed in checkpoint {self.anchor_id}: the chain was rewritten",
+            )
 
         self.before_last_hash, self.last_hash = self.last_hash, stored_hash
         self.last_seq, self.last_id, self.last_problem = seq, event_id, problem
 
     def finish(self) -> tuple[int, str]:
         if self.anchor is not None and self.last_seq < self.anchor[0]:
-            self._problem(ProblemKind.TRUNCATED, self.last_seq + 1, None,
-                          f"chain ends at seq {self.last_seq} but checkpoint {self.anchor_id} "
-                          f"signed seq {self.anchor[0]}")
+            self._problem(
+                ProblemKind.TRUNCATED,
+                self.last_seq + 1,
+                None,
+                f"chain ends at seq {self.last_seq} but checkpoint {self.anchor_id} "
+                f"signed seq {self.anchor[0]}",
+            )
         return self.last_seq, self.last_hash
 
 
@@ -222,8 +278,15 @@ def verify_export(
     for position, entry in enumerate(entries):
         chain = entry.get("chain")
         if not isinstance(chain, str) or not isinstance(entry.get("seq"), int) or "hash" not in entry:
-            report.add(Problem(ProblemKind.MALFORMED, str(chain or ""), None, None,
-                               f"entry {position} lacks chain, seq or hash"))
+            report.add(
+                Problem(
+                    ProblemKind.MALFORMED,
+                    str(chain or ""),
+                    None,
+                    None,
+                    f"entry {position} lacks chain, seq or hash",
+                )
+            )
             continue
         checker = checkers.get(chain)
         if checker is None:
@@ -232,21 +295,42 @@ def verify_export(
         redacted = bool(entry.get("redacted"))
         missing = [k for k in HASHED_KEYS if k not in entry]
         if missing and not redacted:
-            report.add(Problem(ProblemKind.MALFORMED, chain, entry["seq"], entry.get("id"),
-                               f"missing fields: {', '.join(missing)}"))
+            report.add(
+                Problem(
+                    ProblemKind.MALFORMED,
+                    chain,
+                    entry["seq"],
+                    entry.get("id"),
+                    f"missing fields: {', '.join(missing)}",
+                )
+            )
             continue
         fields = None if redacted else {k: entry[k] for k in HASHED_KEYS}
-        checker.feed(fields, entry["seq"], str(entry.get("prev_hash", "")), str(entry["hash"]),
-                     event_id=entry.get("id"))
+        checker.feed(
+            fields,
+            entry["seq"],
+            str(entry.get("prev_hash", "")),
+            str(entry["hash"]),
+            event_id=entry.get("id"),
+        )
     for chain, checker in checkers.items():
         checker.finish()
         if heads and chain in heads:
             seq, digest = heads[chain]
             if checker.last_seq > seq:
-                report.add(Problem(ProblemKind.BEYOND_HEAD, chain, seq + 1, None,
-                                   f"trail continues past the published head seq {seq}"))
+                report.add(
+                    Problem(
+                        ProblemKind.BEYOND_HEAD,
+                        chain,
+                        seq + 1,
+                        None,
+                        f"trail continues past the published head seq {seq}",
+                    )
+                )
     for chain in set(heads or ()) - set(checkers):
-        report.add(Problem(ProblemKind.CHAIN_REMOVED, chain, None, None, "published head but no events in the trail"))
+        report.add(
+            Problem(ProblemKind.CHAIN_REMOVED, chain, None, None, "published head but no events in the trail")
+        )
     report.chains = len(checkers)
     return report
 
@@ -254,8 +338,9 @@ def verify_export(
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Verify an exported Minyi public-record trail.")
     parser.add_argument("trail", help="JSON file: a list of exported events")
-    parser.add_argument("--head", action="append", default=[],
-                        help="published head as CHAIN=SEQ:HASH (repeatable)")
+    parser.add_argument(
+        "--head", action="append", default=[], help="published head as CHAIN=SEQ:HASH (repeatable)"
+    )
     args = parser.parse_args(argv)
     with open(args.trail, encoding="utf-8") as handle:
         entries = json.load(handle)

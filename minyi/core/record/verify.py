@@ -49,47 +49,113 @@ def _verify_checkpoints(report: VerifyReport, anchor: str | None) -> Checkpoint 
         good = True
         if event_hash(checkpoint_fields(checkpoint)) != checkpoint.hash:
             good = False
-            report.add(Problem(ProblemKind.CHECKPOINT_EDITED, "", None, None,
-                               "contents do not match the checkpoint's hash", checkpoint.pk))
+            report.add(
+                Problem(
+                    ProblemKind.CHECKPOINT_EDITED,
+                    "",
+                    None,
+                    None,
+                    "contents do not match the checkpoint's hash",
+                    checkpoint.pk,
+                )
+            )
         elif not signature_ok("checkpoint", checkpoint.hash, checkpoint.signature):
             good = False
-            report.add(Problem(ProblemKind.CHECKPOINT_FORGED, "", None, None,
-                               "signature is not the audit key's: checkpoint rewritten or forged", checkpoint.pk))
+            report.add(
+                Problem(
+                    ProblemKind.CHECKPOINT_FORGED,
+                    "",
+                    None,
+                    None,
+                    "signature is not the audit key's: checkpoint rewritten or forged",
+                    checkpoint.pk,
+                )
+            )
         if checkpoint.prev_hash != previous_hash:
-            report.add(Problem(ProblemKind.CHECKPOINT_BROKEN_LINK, "", None, None,
-                               "does not link to the checkpoint before it: a checkpoint was deleted or inserted",
-                               checkpoint.pk))
+            report.add(
+                Problem(
+                    ProblemKind.CHECKPOINT_BROKEN_LINK,
+                    "",
+                    None,
+                    None,
+                    "does not link to the checkpoint before it: a checkpoint was deleted or inserted",
+                    checkpoint.pk,
+                )
+            )
         anchor_found = anchor_found or checkpoint.hash == anchor
         previous_hash = checkpoint.hash
         if good:
             trusted = checkpoint
     if not anchor_found:
-        report.add(Problem(ProblemKind.ANCHOR_MISSING, "", None, None,
-                           f"the published checkpoint {anchor} is not in the record: checkpoints were removed"))
+        report.add(
+            Problem(
+                ProblemKind.ANCHOR_MISSING,
+                "",
+                None,
+                None,
+                f"the published checkpoint {anchor} is not in the record: checkpoints were removed",
+            )
+        )
     return trusted
 
 
-def _check_head(report: VerifyReport, checker: ChainChecker, head: ChainHead | None,
-                first_beyond: Event | None) -> None:
+def _check_head(
+    report: VerifyReport, checker: ChainChecker, head: ChainHead | None, first_beyond: Event | None
+) -> None:
     last_seq, last_hash = checker.finish()
     chain = checker.chain
     if head is None:
-        report.add(Problem(ProblemKind.HEAD_MISSING, chain, last_seq, checker.last_id,
-                           "events exist but the chain has no head row"))
+        report.add(
+            Problem(
+                ProblemKind.HEAD_MISSING,
+                chain,
+                last_seq,
+                checker.last_id,
+                "events exist but the chain has no head row",
+            )
+        )
         return
     if not signature_ok("head", head_message(chain, head.seq, head.hash), head.signature):
-        report.add(Problem(ProblemKind.HEAD_FORGED, chain, head.seq, None,
-                           "head signature invalid: the head row was changed outside record_event"))
+        report.add(
+            Problem(
+                ProblemKind.HEAD_FORGED,
+                chain,
+                head.seq,
+                None,
+                "head signature invalid: the head row was changed outside record_event",
+            )
+        )
     if head.seq < last_seq:
-        report.add(Problem(ProblemKind.BEYOND_HEAD, chain, head.seq + 1, first_beyond.pk if first_beyond else None,
-                           f"chain continues to seq {last_seq} past its head (seq {head.seq}): "
-                           "appended outside record_event"))
+        report.add(
+            Problem(
+                ProblemKind.BEYOND_HEAD,
+                chain,
+                head.seq + 1,
+                first_beyond.pk if first_beyond else None,
+                f"chain continues to seq {last_seq} past its head (seq {head.seq}): "
+                "appended outside record_event",
+            )
+        )
     elif head.seq > last_seq:
-        report.add(Problem(ProblemKind.TRUNCATED, chain, last_seq + 1, None,
-                           f"chain ends at seq {last_seq} but its head says seq {head.seq}: events removed"))
+        report.add(
+            Problem(
+                ProblemKind.TRUNCATED,
+                chain,
+                last_seq + 1,
+                None,
+                f"chain ends at seq {last_seq} but its head says seq {head.seq}: events removed",
+            )
+        )
     elif head.hash != last_hash:
-        report.add(Problem(ProblemKind.HEAD_MISMATCH, chain, head.seq, checker.last_id,
-                           "head hash differs from the last event's hash"))
+        report.add(
+            Problem(
+                ProblemKind.HEAD_MISMATCH,
+                chain,
+                head.seq,
+                checker.last_id,
+                "head hash differs from the last event's hash",
+            )
+        )
 
 
 def verify_record(*, anchor: str | None = None, page: int = PAGE) -> VerifyReport:
@@ -123,9 +189,13 @@ def verify_record(*, anchor: str | None = None, page: int = PAGE) -> VerifyRepor
                     _check_head(report, checker, head, first_beyond)
                 report.chains += 1
                 entry = anchored.pop(row.chain, None)
-                checker = ChainChecker(row.chain, report, signature_ok=signature_check,
-                                       anchor=tuple(entry) if entry else None,  # type: ignore[arg-type]
-                                       anchor_id=trusted.pk if trusted else None)
+                checker = ChainChecker(
+                    row.chain,
+                    report,
+                    signature_ok=signature_check,
+                    anchor=tuple(entry) if entry else None,  # type: ignore[arg-type]
+                    anchor_id=trusted.pk if trusted else None,
+                )
                 head, first_beyond = heads.get(row.chain), None
             if head is not None and first_beyond is None and row.seq > head.seq:
                 first_beyond = row
@@ -135,8 +205,15 @@ def verify_record(*, anchor: str | None = None, page: int = PAGE) -> VerifyRepor
 
     # Chains the checkpoint signed that have no events left at all.
     for chain, (seq, _digest) in sorted(anchored.items()):
-        report.add(Problem(ProblemKind.CHAIN_REMOVED, chain, None, None,
-                           f"checkpoint {trusted.pk if trusted else '?'} signed seq {seq} but the chain has no events"))
+        report.add(
+            Problem(
+                ProblemKind.CHAIN_REMOVED,
+                chain,
+                None,
+                None,
+                f"checkpoint {trusted.pk if trusted else '?'} signed seq {seq} but the chain has no events",
+            )
+        )
     _heads_without_events(report, set(anchored), page)
     return report
 
@@ -155,6 +232,13 @@ def _heads_without_events(report: VerifyReport, reported: set[str], page: int) -
         present = set(Event.objects.filter(chain__in=chains).values_list("chain", flat=True).distinct())
         for chain, seq in batch:
             if chain not in present and chain not in reported:
-                report.add(Problem(ProblemKind.CHAIN_REMOVED, chain, None, None,
-                                   f"head says seq {seq} but the chain has no events"))
+                report.add(
+                    Problem(
+                        ProblemKind.CHAIN_REMOVED,
+                        chain,
+                        None,
+                        None,
+                        f"head says seq {seq} but the chain has no events",
+                    )
+                )
         after = chains[-1]

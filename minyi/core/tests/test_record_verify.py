@@ -47,7 +47,12 @@ def test_edited_field_is_named(chain):
     Event.objects.filter(pk=target.pk).update(reason="篡改的理由")
     report = verify_record()
     [problem] = report.problems
-    assert (problem.kind, problem.chain, problem.seq, problem.event_id) == (ProblemKind.EDITED, chain, 3, target.pk)
+    assert (problem.kind, problem.chain, problem.seq, problem.event_id) == (
+        ProblemKind.EDITED,
+        chain,
+        3,
+        target.pk,
+    )
     assert not report.ok and "edited" in render_report(report)
 
 
@@ -83,15 +88,26 @@ def test_reordered_events_are_named_moved(chain):
     Event.objects.filter(pk=second.pk).update(seq=3)
     problems = verify_record().problems
     assert [(p.kind, p.seq, p.event_id) for p in problems] == [
-        (ProblemKind.MOVED, 2, third.pk), (ProblemKind.MOVED, 3, second.pk)]
+        (ProblemKind.MOVED, 2, third.pk),
+        (ProblemKind.MOVED, 3, second.pk),
+    ]
     assert "written as seq 3" in problems[0].message
 
 
 def _forge(chain: str, seq: int, prev_hash: str, signed: bool = False) -> Event:
     template = event(chain, 2)
-    forged = Event(chain=chain, seq=seq, prev_hash=prev_hash, occurred_at=template.occurred_at,
-                   action="core.unit.rename", subject_type=template.subject_type, subject_id=template.subject_id,
-                   unit_id=template.unit_id, data={"from": "x", "to": "伪造"}, reason="伪造")
+    forged = Event(
+        chain=chain,
+        seq=seq,
+        prev_hash=prev_hash,
+        occurred_at=template.occurred_at,
+        action="core.unit.rename",
+        subject_type=template.subject_type,
+        subject_id=template.subject_id,
+        unit_id=template.unit_id,
+        data={"from": "x", "to": "伪造"},
+        reason="伪造",
+    )
     forged.hash = event_hash(hashed_fields(forged))
     forged.signature = sign("event", forged.hash) if signed else "0" * 64
     forged.save(force_insert=True)
@@ -119,7 +135,10 @@ def test_row_appended_with_head_updated_is_named(chain):
     forged = _forge(chain, 6, event(chain, 5).hash)
     ChainHead.objects.filter(chain=chain).update(seq=6, hash=forged.hash)
     report = verify_record()
-    assert {(p.kind, p.seq) for p in report.problems} == {(ProblemKind.FORGED, 6), (ProblemKind.HEAD_FORGED, 6)}
+    assert {(p.kind, p.seq) for p in report.problems} == {
+        (ProblemKind.FORGED, 6),
+        (ProblemKind.HEAD_FORGED, 6),
+    }
 
 
 def test_tail_truncated_is_named_by_head(chain):
@@ -134,7 +153,10 @@ def test_tail_truncated_with_head_rolled_back_is_named(chain):
     Event.objects.filter(chain=chain, seq__gte=5).delete()
     ChainHead.objects.filter(chain=chain).update(seq=4, hash=fourth.hash)
     report = verify_record()
-    assert {(p.kind, p.seq) for p in report.problems} == {(ProblemKind.HEAD_FORGED, 4), (ProblemKind.TRUNCATED, 5)}
+    assert {(p.kind, p.seq) for p in report.problems} == {
+        (ProblemKind.HEAD_FORGED, 4),
+        (ProblemKind.TRUNCATED, 5),
+    }
     assert "checkpoint" in only(report, ProblemKind.TRUNCATED)[0].message
 
 
@@ -145,7 +167,8 @@ def test_truncation_after_checkpoint_by_key_holder_is_the_documented_limit(chain
     fifth = event(chain, 5)
     Event.objects.filter(chain=chain, seq=6).delete()
     ChainHead.objects.filter(chain=chain).update(
-        seq=5, hash=fifth.hash, signature=sign("head", f"{chain}\n5\n{fifth.hash}"))
+        seq=5, hash=fifth.hash, signature=sign("head", f"{chain}\n5\n{fifth.hash}")
+    )
     assert verify_record().ok  # undetectable without an outside copy: see docs/public-record.md
 
 
@@ -177,10 +200,12 @@ def test_whole_chain_rewritten_with_key_is_caught_by_checkpoint(chain):
     fifth = event(chain, 5)
     fifth.reason = "改写"
     fifth.hash = event_hash(hashed_fields(fifth))
-    Event.objects.filter(pk=fifth.pk).update(reason=fifth.reason, hash=fifth.hash,
-                                             signature=sign("event", fifth.hash))
-    ChainHead.objects.filter(chain=chain).update(hash=fifth.hash,
-                                                 signature=sign("head", f"{chain}\n5\n{fifth.hash}"))
+    Event.objects.filter(pk=fifth.pk).update(
+        reason=fifth.reason, hash=fifth.hash, signature=sign("event", fifth.hash)
+    )
+    ChainHead.objects.filter(chain=chain).update(
+        hash=fifth.hash, signature=sign("head", f"{chain}\n5\n{fifth.hash}")
+    )
     [problem] = verify_record().problems
     assert (problem.kind, problem.seq, problem.event_id) == (ProblemKind.CHECKPOINT_MISMATCH, 5, fifth.pk)
 

@@ -37,8 +37,15 @@ DATA = {
 
 def _write(subject, data, actor=None):  # type: ignore[no-untyped-def]
     with transaction.atomic():
-        return record_event(actor=actor or Actor.system(), action="test.write", subject=subject,
-                            unit=subject, data=data, reason="理由：测试", public=True)
+        return record_event(
+            actor=actor or Actor.system(),
+            action="test.write",
+            subject=subject,
+            unit=subject,
+            data=data,
+            reason="理由：测试",
+            public=True,
+        )
 
 
 def test_hash_survives_round_trip_with_awkward_json(tree, monkeypatch):
@@ -76,8 +83,11 @@ def test_event_and_head_are_signed_and_chained(tree, make_person):
     assert (head.seq, head.hash) == (3, second.hash)
     assert signature_ok("head", head_message(head.chain, head.seq, head.hash), head.signature)
     stored = Event.objects.get(pk=second.pk)
-    assert (stored.actor_id, stored.actor_role, stored.actor_unit_id) == (staff.pk, "community_staff",
-                                                                          tree.community.pk)
+    assert (stored.actor_id, stored.actor_role, stored.actor_unit_id) == (
+        staff.pk,
+        "community_staff",
+        tree.community.pk,
+    )
     assert stored.reason == "理由：测试"
 
 
@@ -87,4 +97,3 @@ def test_unstorable_values_are_refused_before_writing(tree, bad):
     with pytest.raises(ValueError):
         _write(tree.community, {"bad": bad})
     assert Event.objects.count() == before
-
