@@ -150,6 +150,8 @@ MINYI_SWEEP_MINUTES = env.integer("MINYI_SWEEP_MINUTES", 10)
 
 MINYI_SITE_NAME = env.text("MINYI_SITE_NAME", "示范市民意平台")
 MINYI_API_PAGE_SIZE = env.integer("MINYI_API_PAGE_SIZE", 50)
+# Rows shown in each list of the public portal's home page (publicity board, stations, deputies).
+MINYI_PORTAL_LIST_SIZE = env.integer("MINYI_PORTAL_LIST_SIZE", 20)
 
 LOGGING = {
     "version": 1,
