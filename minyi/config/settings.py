@@ -103,6 +103,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 # Front-end packages come from npm (package.json + package-lock.json); only their built files are served.
 STATICFILES_DIRS = [
+    BASE_DIR / "minyi" / "static",  # the hand-written CSS and JS shared by every app
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
 ]
