@@ -55,7 +55,8 @@ def home(request: HttpRequest) -> HttpResponse:
     events = Event.objects.filter(public=True).select_related("unit").order_by("-occurred_at", "-id")[:size]
     # Only what the notice needs is read: never the actor, never the event data (it may name people).
     notices = [
-        PublicNotice(public_action_label(e.action), e.unit.name if e.unit else "", e.occurred_at) for e in events
+        PublicNotice(public_action_label(e.action), e.unit.name if e.unit else "", e.occurred_at)
+        for e in events
     ]
     stations = Unit.objects.filter(kind=UnitKind.STATION, is_active=True).order_by("path")[:size]
     today = timezone.localdate()
@@ -65,7 +66,9 @@ def home(request: HttpRequest) -> HttpResponse:
         .order_by("unit__path", "id")[:size]
     )
     deputies = [
-        DeputyCard(mask_name(r.person.name), r.get_body_display(), r.get_level_display(), r.unit.name, r.delegation)
+        DeputyCard(
+            mask_name(r.person.name), r.get_body_display(), r.get_level_display(), r.unit.name, r.delegation
+        )
         for r in records
     ]
     return render(

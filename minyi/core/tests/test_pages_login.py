@@ -8,8 +8,12 @@ PASSWORD = "pass-Minyi-2026"
 
 
 def attempt(client, username, password, address="10.0.0.1", **extra):
-    return client.post(reverse("core:login"), {"username": username, "password": password, **extra},
-                       REMOTE_ADDR=address, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    return client.post(
+        reverse("core:login"),
+        {"username": username, "password": password, **extra},
+        REMOTE_ADDR=address,
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
 
 
 def test_login_page_has_labelled_fields(client, db):
@@ -30,9 +34,14 @@ def test_login_success_redirects_to_workbench_and_clears_failures(client, make_p
 
 def test_login_honours_only_safe_next(client, make_person):
     person = make_person()
-    assert attempt(client, person.username, PASSWORD, next="/workbench/?overdue=1")["Location"] == "/workbench/?overdue=1"
+    assert (
+        attempt(client, person.username, PASSWORD, next="/workbench/?overdue=1")["Location"]
+        == "/workbench/?overdue=1"
+    )
     client.logout()
-    assert attempt(client, person.username, PASSWORD, next="https://evil.example/")["Location"] == "/workbench/"
+    assert (
+        attempt(client, person.username, PASSWORD, next="https://evil.example/")["Location"] == "/workbench/"
+    )
 
 
 def test_wrong_password_is_refused_and_counted(client, make_person):

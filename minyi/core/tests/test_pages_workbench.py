@@ -39,7 +39,9 @@ class TestAwaiting:
         mine = standin_instance(title="小区路灯不亮", unit=tree.community, awaiting_roles=["township_staff"])
         standin_instance(title="其他街道", unit=tree.other_community, awaiting_roles=["township_staff"])
         standin_instance(title="等待代表", unit=tree.community, awaiting_roles=["deputy"])
-        standin_instance(title="已办结", unit=tree.community, awaiting_roles=["township_staff"], is_final=True)
+        standin_instance(
+            title="已办结", unit=tree.community, awaiting_roles=["township_staff"], is_final=True
+        )
         standin_instance(title="上级单位", unit=tree.district, awaiting_roles=["township_staff"])
         assert list(awaiting(fresh(staff))) == [mine]
 
@@ -48,8 +50,12 @@ class TestAwaiting:
         person = make_person("township_staff", tree.township)
         do_grant_role(person, "deputy", tree.other_township, actor=system)
         here_deputy = standin_instance(title="这里待代表", unit=tree.community, awaiting_roles=["deputy"])
-        there_deputy = standin_instance(title="那里待代表", unit=tree.other_community, awaiting_roles=["deputy"])
-        both = standin_instance(title="两者", unit=tree.community, awaiting_roles=["deputy", "township_staff"])
+        there_deputy = standin_instance(
+            title="那里待代表", unit=tree.other_community, awaiting_roles=["deputy"]
+        )
+        both = standin_instance(
+            title="两者", unit=tree.community, awaiting_roles=["deputy", "township_staff"]
+        )
         result = set(awaiting(fresh(person)))
         assert result == {there_deputy, both}
         assert here_deputy not in result
@@ -132,8 +138,12 @@ class TestWorkbenchPage:
 
     def test_lists_my_items_roles_and_unread(self, client, tree, make_person, system):
         staff = make_person("township_staff", tree.township, name="李四")
-        standin_instance(title="小区路灯不亮", unit=tree.community, awaiting_roles=["township_staff"],
-                         deadline_at=end_of(dt.date(2020, 1, 2)))
+        standin_instance(
+            title="小区路灯不亮",
+            unit=tree.community,
+            awaiting_roles=["township_staff"],
+            deadline_at=end_of(dt.date(2020, 1, 2)),
+        )
         standin_instance(title="别人的事项", unit=tree.other_community, awaiting_roles=["township_staff"])
         Notification.objects.create(recipient=staff, kind="test", title="未读一")
         Notification.objects.create(recipient=staff, kind="test", title="未读二")
@@ -150,7 +160,9 @@ class TestWorkbenchPage:
     def test_filters(self, client, tree, make_person):
         staff = make_person("township_staff", tree.township)
         kw = {"unit": tree.community, "awaiting_roles": ["township_staff"]}
-        standin_instance(title="诉求甲", process="voices.voice", deadline_at=end_of(dt.date(2020, 1, 2)), **kw)
+        standin_instance(
+            title="诉求甲", process="voices.voice", deadline_at=end_of(dt.date(2020, 1, 2)), **kw
+        )
         standin_instance(title="诉求乙", process="voices.voice", **kw)
         standin_instance(title="议题丙", process="deliberation.topic", **kw)
         client.force_login(staff)
@@ -165,8 +177,13 @@ class TestWorkbenchPage:
         staff = make_person("township_staff", tree.township)
         do_grant_role(staff, "deputy", tree.district, actor=system)
         for i in range(rows):
-            standin_instance(title=f"事项{i}", unit=tree.community, awaiting_roles=["township_staff"],
-                             process=f"p{i % 3}", deadline_at=end_of(dt.date(2025, 11, 20)))
+            standin_instance(
+                title=f"事项{i}",
+                unit=tree.community,
+                awaiting_roles=["township_staff"],
+                process=f"p{i % 3}",
+                deadline_at=end_of(dt.date(2025, 11, 20)),
+            )
         client.force_login(staff)
         # session, person, grants, process list, instances, unread count
         with django_assert_num_queries(6):

@@ -22,7 +22,8 @@ def test_mask_name():
 def add_deputy(make_person, system, unit, name):
     person = make_person(name=name)
     return do_add_deputy_record(
-        person, DeputyInput(body="npc", level="county", unit=unit, term_start=dt.date(2021, 10, 1), term="第十八届"),
+        person,
+        DeputyInput(body="npc", level="county", unit=unit, term_start=dt.date(2021, 10, 1), term="第十八届"),
         actor=system,
     )
 
@@ -49,10 +50,22 @@ def test_home_shows_site_board_stations_and_masked_deputies(client, tree, make_p
 def test_board_shows_only_public_events_and_no_names(client, tree, make_person, system):
     person = make_person(name="赵敏感")
     with transaction.atomic():
-        record_event(actor=Actor(person, "township_staff", tree.township), action="core.secret.thing",
-                     subject=tree.township, unit=tree.township, data={"name": "赵敏感"}, public=False)
-        record_event(actor=Actor(person, "township_staff", tree.township), action="voices.voice.publish",
-                     subject=tree.community, unit=tree.community, data={"name": "赵敏感"}, public=True)
+        record_event(
+            actor=Actor(person, "township_staff", tree.township),
+            action="core.secret.thing",
+            subject=tree.township,
+            unit=tree.township,
+            data={"name": "赵敏感"},
+            public=False,
+        )
+        record_event(
+            actor=Actor(person, "township_staff", tree.township),
+            action="voices.voice.publish",
+            subject=tree.community,
+            unit=tree.community,
+            data={"name": "赵敏感"},
+            public=True,
+        )
     html = get_home(client)
     assert "赵敏感" not in html
     assert "core.secret.thing" not in html
@@ -62,8 +75,16 @@ def test_board_shows_only_public_events_and_no_names(client, tree, make_person, 
 def test_ended_mandates_are_not_shown(client, tree, make_person, system):
     person = make_person(name="钱卸任")
     do_add_deputy_record(
-        person, DeputyInput(body="npc", level="county", unit=tree.station, term_start=dt.date(2016, 1, 1),
-                            term_end=dt.date(2020, 12, 31)), actor=system)
+        person,
+        DeputyInput(
+            body="npc",
+            level="county",
+            unit=tree.station,
+            term_start=dt.date(2016, 1, 1),
+            term_end=dt.date(2020, 12, 31),
+        ),
+        actor=system,
+    )
     assert "钱*" not in get_home(client)
 
 
@@ -85,8 +106,9 @@ def test_no_links_to_missing_pages(client, db):
 @pytest.mark.parametrize("n", [1, 5])
 def test_home_queries_constant(client, tree, make_person, system, django_assert_num_queries, n):
     for i in range(n):
-        station = do_create_unit(UnitInput(name=f"站点{i}", kind="station", code=f"S-{i}"), tree.community,
-                                 actor=system)
+        station = do_create_unit(
+            UnitInput(name=f"站点{i}", kind="station", code=f"S-{i}"), tree.community, actor=system
+        )
         add_deputy(make_person, system, station, f"孙{i}")
     assert Event.objects.filter(public=True, action="core.deputy.add").count() == n
     with django_assert_num_queries(3):  # public events, stations, deputies (anonymous: no session read)
