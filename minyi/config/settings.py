@@ -103,6 +103,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 # Front-end packages come from npm (package.json + package-lock.json); only their built files are served.
 STATICFILES_DIRS = [
+    BASE_DIR / "minyi" / "static",  # the hand-written CSS and JS shared by every app
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
 ]
@@ -150,6 +151,8 @@ MINYI_SWEEP_MINUTES = env.integer("MINYI_SWEEP_MINUTES", 10)
 
 MINYI_SITE_NAME = env.text("MINYI_SITE_NAME", "示范市民意平台")
 MINYI_API_PAGE_SIZE = env.integer("MINYI_API_PAGE_SIZE", 50)
+# Rows shown in each list of the public portal's home page (publicity board, stations, deputies).
+MINYI_PORTAL_LIST_SIZE = env.integer("MINYI_PORTAL_LIST_SIZE", 20)
 
 LOGGING = {
     "version": 1,
