@@ -35,3 +35,24 @@ def is_supervisory_over(user: Person, obj: Any = None) -> bool:
 @rules.predicate
 def is_self(user: Person, obj: Any = None) -> bool:
     return isinstance(obj, Person) and obj.pk == user.pk
+
+
+def _office_roles_of_process(instance: ProcessInstance) -> set[str]:
+    from minyi.core.engine.runtime import definition_of
+
+    definition = definition_of(instance)
+    return {role for step in definition.transitions.values() for role in step.office_roles}
+
+
+@rules.predicate
+def takes_part_in_process(user: Person, instance: ProcessInstance) -> bool:
+    """Holds, on the instance's unit or above, a role that acts somewhere in its process."""
+    return has_role(user, _office_roles_of_process(instance), instance.unit)
+
+
+@rules.predicate
+def is_related_to_process(user: Person, instance: ProcessInstance) -> bool:
+    """A relational role (submitter, assignee) on the instance's subject."""
+    from minyi.core.engine.runtime import relational_roles_of, subject_of
+
+    return bool(relational_roles_of(subject_of(instance), user))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -15,6 +16,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 
+from minyi.core.engine.labels import InstanceLabels, describe, localized
+from minyi.core.engine.registry import get_definition
 from minyi.core.login import LoginForm
 from minyi.core.models import Notification, ProcessInstance
 from minyi.core.roles import role_label
@@ -47,7 +50,13 @@ def login_view(request: HttpRequest) -> HttpResponse:
 @dataclass(frozen=True)
 class WorkbenchRow:
     instance: ProcessInstance
+    labels: InstanceLabels
     deadline: DeadlineStatus
+
+
+def workbench_row(instance: ProcessInstance, now: dt.datetime) -> WorkbenchRow:
+    labels = describe(instance)
+    return WorkbenchRow(instance, labels, deadline_status(instance, now, labels.deadline_kind))
 
 
 @login_required
@@ -55,7 +64,8 @@ def workbench(request: HttpRequest) -> HttpResponse:
     person = request.user
     now = timezone.now()
     everything = awaiting(person, now)  # type: ignore[arg-type]
-    processes = sorted(set(everything.values_list("process", flat=True)))
+    processes = sorted(set(everything.values_list("process", "version")))
+    process_choices = sorted({(name, localized(get_definition(name, version).title)) for name, version in processes})
     selected_process = request.GET.get("process", "")
     overdue_only = request.GET.get("overdue") == "1"
     shown = everything
@@ -63,9 +73,7 @@ def workbench(request: HttpRequest) -> HttpResponse:
         shown = shown.filter(process=selected_process)
     if overdue_only:
         shown = shown.filter(deadline_at__lt=now)
-    # The engine's definitions will say whether a state's deadline counts calendar or working days;
-    # until then every deadline is stated in working days, as most statutory time limits are.
-    rows = [WorkbenchRow(instance, deadline_status(instance, now)) for instance in shown]
+    rows = [workbench_row(instance, now) for instance in shown]
     grants = active_grants(person)  # type: ignore[arg-type]
     my_roles = sorted({(role_label(g.role), g.unit.name) for g in grants})
     unread = Notification.objects.filter(recipient=person, read_at__isnull=True).count()
@@ -74,7 +82,7 @@ def workbench(request: HttpRequest) -> HttpResponse:
         "core/workbench.html",
         {
             "rows": rows,
-            "processes": processes,
+            "processes": process_choices,
             "selected_process": selected_process,
             "overdue_only": overdue_only,
             "overdue_count": sum(1 for r in rows if r.deadline.overdue),
