@@ -27,7 +27,10 @@ def _check_own(person: Person, actor: Actor) -> None:
 
 def check_mark_read(person: Person, *, actor: Actor, notification_id: int | None = None) -> None:
     _check_own(person, actor)
-    if notification_id is not None and not Notification.objects.filter(pk=notification_id, recipient=person).exists():
+    if (
+        notification_id is not None
+        and not Notification.objects.filter(pk=notification_id, recipient=person).exists()
+    ):
         raise NotFound("notification_not_found", _("通知不存在"), {"id": notification_id})
 
 
@@ -63,12 +66,17 @@ def check_set_notification_preference(person: Person, data: PreferenceInput, *, 
         raise ActionError("muted_kinds_too_many", _("屏蔽的通知类型过多"), {"field": "muted_kinds"})
     for kind in data.muted_kinds:
         if not KIND_RE.match(kind) or len(kind) > 60:
-            raise ActionError("muted_kind_invalid", _("通知类型 %(kind)s 格式不正确") % {"kind": kind},
-                              {"field": "muted_kinds", "kind": kind})
+            raise ActionError(
+                "muted_kind_invalid",
+                _("通知类型 %(kind)s 格式不正确") % {"kind": kind},
+                {"field": "muted_kinds", "kind": kind},
+            )
 
 
 @transaction.atomic
-def do_set_notification_preference(person: Person, data: PreferenceInput, *, actor: Actor) -> NotificationPreference:
+def do_set_notification_preference(
+    person: Person, data: PreferenceInput, *, actor: Actor
+) -> NotificationPreference:
     check_set_notification_preference(person, data, actor=actor)
     preference, _created = NotificationPreference.objects.select_for_update().get_or_create(person=person)
     preference.email_mode = data.email_mode
@@ -77,7 +85,16 @@ def do_set_notification_preference(person: Person, data: PreferenceInput, *, act
     preference.muted_kinds = sorted(set(data.muted_kinds))
     preference.save(update_fields=["email_mode", "sms", "wechat", "muted_kinds"])
     # Recorded (not public) because consent to SMS/WeChat contact is something the platform must show on request.
-    record_event(actor=actor, action="core.notification_preference.set", subject=person, unit=None,
-                 data={"email_mode": preference.email_mode, "sms": preference.sms, "wechat": preference.wechat,
-                       "muted_kinds": preference.muted_kinds})
+    record_event(
+        actor=actor,
+        action="core.notification_preference.set",
+        subject=person,
+        unit=None,
+        data={
+            "email_mode": preference.email_mode,
+            "sms": preference.sms,
+            "wechat": preference.wechat,
+            "muted_kinds": preference.muted_kinds,
+        },
+    )
     return preference

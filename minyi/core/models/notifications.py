@@ -34,7 +34,9 @@ class Notification(models.Model):
             models.Index(fields=["recipient", "read_at"], name="notification_unread"),
             # Partial: the digest scans only pending rows, a small fraction of the table.
             models.Index(
-                fields=["recipient"], name="notification_digest_pending", condition=models.Q(email_pending=True)
+                fields=["recipient"],
+                name="notification_digest_pending",
+                condition=models.Q(email_pending=True),
             ),
         ]
 
@@ -51,6 +53,9 @@ class NotificationPreference(models.Model):
     wechat = models.BooleanField(default=False)
     # Kinds ("voices.assigned") or kind prefixes ("voices") delivered in-app only: no email, SMS or WeChat.
     muted_kinds = models.JSONField(default=list, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.email_mode}"
 
     def mutes(self, kind: str) -> bool:
         return any(kind == muted or kind.startswith(f"{muted}.") for muted in self.muted_kinds)

@@ -19,7 +19,9 @@ from minyi.core.notify.preferences import preferences_for
 TITLE_MAX = Notification._meta.get_field("title").max_length or 200
 
 
-def notify(recipients: Iterable[Person], *, kind: str, title: str, body: str = "", url: str = "") -> list[Notification]:
+def notify(
+    recipients: Iterable[Person], *, kind: str, title: str, body: str = "", url: str = ""
+) -> list[Notification]:
     """Create one in-app notification per distinct recipient; delivery is queued on commit."""
     people: list[Person] = []
     seen: set[int] = set()
@@ -39,7 +41,9 @@ def notify(recipients: Iterable[Person], *, kind: str, title: str, body: str = "
             preference.email_mode == EmailMode.DIGEST and bool(person.email) and not preference.mutes(kind)
         )
         rows.append(
-            Notification(recipient=person, kind=kind, title=title, body=body, url=url, email_pending=wants_digest)
+            Notification(
+                recipient=person, kind=kind, title=title, body=body, url=url, email_pending=wants_digest
+            )
         )
     created = Notification.objects.bulk_create(rows)
     # Only rows someone wants delivered right away go to the queue; digests are picked up by the daily task.

@@ -47,7 +47,10 @@ class _LazyBackend:
             if self.backend is None:
                 self.broken = True
             logger.exception(
-                "%s delivery failed for notification %s to person %s", self.channel, notification.pk, person.pk
+                "%s delivery failed for notification %s to person %s",
+                self.channel,
+                notification.pk,
+                person.pk,
             )
             return False
         return True
@@ -99,7 +102,9 @@ def _send_immediate_mail(notifications: list[Notification]) -> None:
                     connection.send_messages([immediate_message(notification.recipient, notification)])
                     sent.append(notification.pk)
                 except Exception:
-                    logger.exception("mail for notification %s failed; it waits for the digest", notification.pk)
+                    logger.exception(
+                        "mail for notification %s failed; it waits for the digest", notification.pk
+                    )
                     failed.append(notification.pk)
         finally:
             connection.close()

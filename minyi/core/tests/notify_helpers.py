@@ -39,7 +39,8 @@ class FailingEmailBackend:
 
 def make_recipient(username: str, *, email: str = "", phone: str = "", language: str = "zh-hans") -> Person:
     person = do_create_person(
-        PersonInput(username=username, name=f"{username}-name", email=email, phone=phone), actor=Actor.system()
+        PersonInput(username=username, name=f"{username}-name", email=email, phone=phone),
+        actor=Actor.system(),
     )
     if language != "zh-hans":
         # No action sets the interface language yet (the profile page will own it).

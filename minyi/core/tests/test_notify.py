@@ -60,7 +60,9 @@ def test_immediate_mail_is_sent_only_after_commit(db, django_capture_on_commit_c
     set_preference(a, email_mode="immediate")
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         with transaction.atomic():
-            (row,) = notify([a], kind="voices.assigned", title="新的群众诉求", body="请处理", url="/voices/1/")
+            (row,) = notify(
+                [a], kind="voices.assigned", title="新的群众诉求", body="请处理", url="/voices/1/"
+            )
         assert mail.outbox == []  # still inside the outer (test) transaction: nothing sent yet
     assert len(callbacks) == 1
     assert len(mail.outbox) == 1
@@ -76,10 +78,13 @@ def test_immediate_mail_is_sent_only_after_commit(db, django_capture_on_commit_c
 def test_rolled_back_action_sends_nothing(db, django_capture_on_commit_callbacks):
     a = make_recipient("a", email="a@example.org", phone="13800000001")
     set_preference(a, email_mode="immediate", sms=True, wechat=True)
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            notify([a], kind="voices.assigned", title="不会发出")
-            raise RuntimeError("the action failed after notifying")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        notify([a], kind="voices.assigned", title="不会发出")
+        raise RuntimeError("the action failed after notifying")
     assert callbacks == []
     assert mail.outbox == []
     assert RecordingBackend.sent == []
@@ -184,16 +189,16 @@ def test_sms_and_wechat_go_to_those_who_enabled_them(db, django_capture_on_commi
     assert sorted(RecordingBackend.sent) == sorted([(a.pk, rows[0].pk), (b.pk, rows[1].pk)])
 
 
-def test_failing_backend_breaks_neither_the_others_nor_the_action(db, settings, notify_log,
-                                                                   django_capture_on_commit_callbacks):
+def test_failing_backend_breaks_neither_the_others_nor_the_action(
+    db, settings, notify_log, django_capture_on_commit_callbacks
+):
     settings.MINYI_WECHAT_BACKEND = FAILING
     a = make_recipient("a", email="a@example.org", phone="13800000001")
     set_preference(a, email_mode="immediate", sms=True, wechat=True)
     b = make_recipient("b", phone="13800000002")
     set_preference(b, sms=True, wechat=True)
-    with django_capture_on_commit_callbacks(execute=True):
-        with transaction.atomic():
-            rows = notify([a, b], kind="k", title="t")
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        rows = notify([a, b], kind="k", title="t")
     assert len(rows) == 2 and Notification.objects.count() == 2
     assert sorted(RecordingBackend.sent) == sorted([(a.pk, rows[0].pk), (b.pk, rows[1].pk)])
     assert len(mail.outbox) == 1
@@ -202,8 +207,9 @@ def test_failing_backend_breaks_neither_the_others_nor_the_action(db, settings, 
 
 
 @pytest.mark.parametrize("path", ["minyi.core.tests.notify_helpers.NotABackend", "minyi.nowhere.Backend"])
-def test_misconfigured_backend_is_logged_once_and_skipped(db, settings, notify_log, path,
-                                                          django_capture_on_commit_callbacks):
+def test_misconfigured_backend_is_logged_once_and_skipped(
+    db, settings, notify_log, path, django_capture_on_commit_callbacks
+):
     settings.MINYI_SMS_BACKEND = path
     people = [make_recipient(f"p{i}", phone=f"1380000000{i}") for i in range(3)]
     for person in people:
@@ -214,7 +220,9 @@ def test_misconfigured_backend_is_logged_once_and_skipped(db, settings, notify_l
     assert len(RecordingBackend.sent) == 3  # WeChat still delivered
 
 
-def test_failed_immediate_mail_falls_back_to_the_digest(db, settings, notify_log, django_capture_on_commit_callbacks):
+def test_failed_immediate_mail_falls_back_to_the_digest(
+    db, settings, notify_log, django_capture_on_commit_callbacks
+):
     a = make_recipient("a", email="a@example.org")
     set_preference(a, email_mode="immediate")
     settings.EMAIL_BACKEND = "minyi.core.tests.notify_helpers.FailingEmailBackend"
@@ -225,7 +233,9 @@ def test_failed_immediate_mail_falls_back_to_the_digest(db, settings, notify_log
     assert "waits for the digest" in notify_log.text
 
 
-def test_logging_backend_logs_without_personal_data(db, settings, notify_log, django_capture_on_commit_callbacks):
+def test_logging_backend_logs_without_personal_data(
+    db, settings, notify_log, django_capture_on_commit_callbacks
+):
     settings.MINYI_SMS_BACKEND = "minyi.core.notify.backends.LoggingBackend"
     a = make_recipient("a", phone="13800000001")
     set_preference(a, sms=True)
