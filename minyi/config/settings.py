@@ -63,9 +63,7 @@ TEMPLATES = [
     }
 ]
 
-DATABASES = {
-    "default": database_from_url(env.text("MINYI_DATABASE_URL", f"sqlite:///{VAR_DIR / 'minyi.sqlite3'}"))
-}
+DATABASES = {"default": database_from_url(env.text("MINYI_DATABASE_URL", f"sqlite:///{VAR_DIR / 'minyi.sqlite3'}"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.Person"
@@ -162,7 +160,5 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.text("MINYI_LOG_LEVEL", "WARNING")},
-    "loggers": {
-        "minyi": {"handlers": ["console"], "level": env.text("MINYI_LOG_LEVEL", "INFO"), "propagate": False}
-    },
+    "loggers": {"minyi": {"handlers": ["console"], "level": env.text("MINYI_LOG_LEVEL", "INFO"), "propagate": False}},
 }
