@@ -115,6 +115,8 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MINYI_UPLOAD_MAX_BYTES = env.integer("MINYI_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+# Decoded size limit for uploaded images (width × height × frames): a small file must not inflate to gigabytes.
+MINYI_UPLOAD_MAX_PIXELS = env.integer("MINYI_UPLOAD_MAX_PIXELS", 40_000_000)
 
 # Background work: Huey on SQLite embedded, Redis when MINYI_REDIS_URL is set.
 MINYI_REDIS_URL = env.text("MINYI_REDIS_URL", "")
@@ -150,6 +152,8 @@ MINYI_CHECKPOINT_MINUTES = env.integer("MINYI_CHECKPOINT_MINUTES", 60)
 MINYI_SWEEP_MINUTES = env.integer("MINYI_SWEEP_MINUTES", 10)
 
 MINYI_SITE_NAME = env.text("MINYI_SITE_NAME", "示范市民意平台")
+# Public address of the site, used to make absolute links in emails and SMS.
+MINYI_SITE_URL = env.text("MINYI_SITE_URL", "http://127.0.0.1:8000")
 MINYI_API_PAGE_SIZE = env.integer("MINYI_API_PAGE_SIZE", 50)
 # Rows shown in each list of the public portal's home page (publicity board, stations, deputies).
 MINYI_PORTAL_LIST_SIZE = env.integer("MINYI_PORTAL_LIST_SIZE", 20)
