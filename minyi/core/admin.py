@@ -42,7 +42,7 @@ from minyi.core.scope import authorizing_grant, scope_q
 ADMIN_ROLE = "admin"
 
 
-def admin_actor(user: Person, unit: Unit | None) -> Actor:
+def admin_actor(user: Any, unit: Unit | None) -> Actor:
     """The actor of an admin-site change: the administrator, in the capacity of their closest grant."""
     grant = authorizing_grant(user, ADMIN_ROLE, unit) if unit is not None else None
     return Actor(person=user, role=ADMIN_ROLE, unit=grant.unit if grant else None)
@@ -70,7 +70,7 @@ class ScopedAdmin(admin.ModelAdmin):
             return queryset
         return queryset.filter(self.scope_filter(request.user))
 
-    def scope_filter(self, user: Person) -> Q:
+    def scope_filter(self, user: Any) -> Q:
         return scope_q(user, ADMIN_ROLE, self.scope_field)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
@@ -89,7 +89,7 @@ class ScopedAdmin(admin.ModelAdmin):
         if chosen is not None:
             kwargs["form"] = chosen
         form = super().get_form(request, obj, change=change, **kwargs)
-        form.admin_user = request.user  # a fresh class per call, so this stays per request
+        form.admin_user = request.user  # type: ignore[attr-defined]  # a fresh class per call, so this stays per request
         return form
 
 
@@ -107,8 +107,12 @@ class UnitAdmin(ScopedAdmin):
 
     @admin.display(description=gettext_lazy("名称"), ordering="path")
     def tree_name(self, unit: Unit) -> str:
-        return format_html('<span style="padding-left:{}em">{}{}</span>', 1.5 * (unit.depth - 1),
-                           "└ " if unit.depth > 1 else "", unit.name)
+        return format_html(
+            '<span style="padding-left:{}em">{}{}</span>',
+            1.5 * (unit.depth - 1),
+            "└ " if unit.depth > 1 else "",
+            unit.name,
+        )
 
     def get_readonly_fields(self, request: HttpRequest, obj: Unit | None = None) -> list[str]:
         return [] if obj is None else ["kind", "code", "path", "is_active", "address", "phone"]
@@ -128,8 +132,12 @@ class UnitAdmin(ScopedAdmin):
             adopt(obj, unit)
         elif "name" in form.changed_data:
             current = Unit.objects.get(pk=obj.pk)
-            do_rename_unit(current, form.cleaned_data["name"], actor=admin_actor(request.user, current),
-                           reason=form.cleaned_data["reason"].strip())
+            do_rename_unit(
+                current,
+                form.cleaned_data["name"],
+                actor=admin_actor(request.user, current),
+                reason=form.cleaned_data["reason"].strip(),
+            )
 
 
 class RoleGrantInline(admin.TabularInline):
@@ -137,7 +145,7 @@ class RoleGrantInline(admin.TabularInline):
 
     model = RoleGrant
     fk_name = "person"
-    fields = ["role", "unit", "granted_at", "granted_by", "revoked_at", "revoked_by", "revoke_reason"]
+    fields = ("role", "unit", "granted_at", "granted_by", "revoked_at", "revoked_by", "revoke_reason")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -166,15 +174,24 @@ class PersonAdmin(ScopedAdmin):
     ordering = ["username"]
     inlines = [RoleGrantInline]
     # Change pages are read-only: personal data is edited by its owner; roles change through grants.
-    readonly_fields = ["username", "name", "phone", "email", "home_unit", "is_active", "date_joined", "last_login"]
+    readonly_fields = [
+        "username",
+        "name",
+        "phone",
+        "email",
+        "home_unit",
+        "is_active",
+        "date_joined",
+        "last_login",
+    ]
 
-    def scope_filter(self, user: Person) -> Q:
+    def scope_filter(self, user: Any) -> Q:
         in_scope_grants = RoleGrant.objects.active().filter(scope_q(user, ADMIN_ROLE, "unit__path"))
         return scope_q(user, ADMIN_ROLE, "home_unit__path") | Q(pk__in=in_scope_grants.values("person_id"))
 
-    def get_fields(self, request: HttpRequest, obj: Person | None = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: Person | None = None) -> Any:
         if obj is None:
-            return [*PersonAddForm._meta.fields, "password"]  # type: ignore[misc]
+            return [*PersonAddForm._meta.fields, "password"]  # type: ignore[misc,index]
         return self.readonly_fields
 
     def get_readonly_fields(self, request: HttpRequest, obj: Person | None = None) -> list[str]:
@@ -205,14 +222,23 @@ class RoleGrantAdmin(ScopedAdmin):
     search_fields = ["person__username", "person__name", "unit__name", "unit__code"]
     ordering = ["-granted_at"]
     actions = ["revoke_grants"]
-    readonly_fields = ["person", "role", "unit", "note", "granted_at", "granted_by", "revoked_at", "revoked_by",
-                       "revoke_reason"]
+    readonly_fields = [
+        "person",
+        "role",
+        "unit",
+        "note",
+        "granted_at",
+        "granted_by",
+        "revoked_at",
+        "revoked_by",
+        "revoke_reason",
+    ]
 
     def get_readonly_fields(self, request: HttpRequest, obj: RoleGrant | None = None) -> list[str]:
         return [] if obj is None else self.readonly_fields
 
-    def get_fields(self, request: HttpRequest, obj: RoleGrant | None = None) -> list[str]:
-        return list(GrantRoleForm._meta.fields) if obj is None else self.readonly_fields  # type: ignore[arg-type]
+    def get_fields(self, request: HttpRequest, obj: RoleGrant | None = None) -> Any:
+        return list(GrantRoleForm._meta.fields) if obj is None else self.readonly_fields  # type: ignore[arg-type,misc]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return request.user.is_superuser or request.user.has_perm("core.grant_role")
@@ -225,8 +251,13 @@ class RoleGrantAdmin(ScopedAdmin):
 
     def save_model(self, request: HttpRequest, obj: RoleGrant, form: Any, change: bool) -> None:
         c = form.cleaned_data
-        grant = do_grant_role(c["username"], c["role"], c["unit"], actor=admin_actor(request.user, c["unit"]),
-                              note=c.get("note", ""))
+        grant = do_grant_role(
+            c["username"],
+            c["role"],
+            c["unit"],
+            actor=admin_actor(request.user, c["unit"]),
+            note=c.get("note", ""),
+        )
         adopt(obj, grant)
 
     @admin.action(description=gettext_lazy("撤销所选角色授予"), permissions=["revoke"])
@@ -234,19 +265,26 @@ class RoleGrantAdmin(ScopedAdmin):
         grants = list(queryset.select_related("person", "unit"))
         form = RevokeRoleForm(request.POST if "apply" in request.POST else None)
         if form.is_bound and form.is_valid():
-            allowed = [g for g in grants if g.revoked_at is None and request.user.has_perm("core.revoke_role", g)]
+            allowed = [
+                g for g in grants if g.revoked_at is None and request.user.has_perm("core.revoke_role", g)
+            ]
             try:
                 with transaction.atomic():  # all selected grants or none
                     for grant in allowed:
-                        do_revoke_role(grant, actor=admin_actor(request.user, grant.unit),
-                                       reason=form.cleaned_data["reason"])
+                        do_revoke_role(
+                            grant,
+                            actor=admin_actor(request.user, grant.unit),
+                            reason=form.cleaned_data["reason"],
+                        )
             except ActionError as error:
                 self.message_user(request, error.message, messages.ERROR)
                 return None
             skipped = len(grants) - len(allowed)
             self.message_user(request, _("已撤销 %(n)d 项角色授予") % {"n": len(allowed)}, messages.SUCCESS)
             if skipped:
-                self.message_user(request, _("%(n)d 项已撤销或无权撤销，已跳过") % {"n": skipped}, messages.WARNING)
+                self.message_user(
+                    request, _("%(n)d 项已撤销或无权撤销，已跳过") % {"n": skipped}, messages.WARNING
+                )
             return None
         context = {
             **self.admin_site.each_context(request),
@@ -272,8 +310,8 @@ class DeputyRecordAdmin(ScopedAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: DeputyRecord | None = None) -> list[str]:
         return [] if obj is None else self.readonly_fields
 
-    def get_fields(self, request: HttpRequest, obj: DeputyRecord | None = None) -> list[str]:
-        return list(DeputyAddForm._meta.fields) if obj is None else self.readonly_fields  # type: ignore[arg-type]
+    def get_fields(self, request: HttpRequest, obj: DeputyRecord | None = None) -> Any:
+        return list(DeputyAddForm._meta.fields) if obj is None else self.readonly_fields  # type: ignore[arg-type,misc]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return request.user.is_superuser or request.user.has_perm("core.manage_deputies")
@@ -283,8 +321,9 @@ class DeputyRecordAdmin(ScopedAdmin):
 
     def save_model(self, request: HttpRequest, obj: DeputyRecord, form: Any, change: bool) -> None:
         data = form.deputy_input()
-        record = do_add_deputy_record(form.cleaned_data["username"], data,
-                                      actor=admin_actor(request.user, data.unit))
+        record = do_add_deputy_record(
+            form.cleaned_data["username"], data, actor=admin_actor(request.user, data.unit)
+        )
         adopt(obj, record)
 
 
@@ -309,8 +348,13 @@ class ChannelAdmin(ScopedAdmin):
 
     def save_model(self, request: HttpRequest, obj: Channel, form: Any, change: bool) -> None:
         c = form.cleaned_data
-        do_update_channel(Channel.objects.get(pk=obj.pk), actor=admin_actor(request.user, None),
-                          name=c["name"], is_active=c["is_active"], reason=c.get("reason", ""))
+        do_update_channel(
+            Channel.objects.get(pk=obj.pk),
+            actor=admin_actor(request.user, None),
+            name=c["name"],
+            is_active=c["is_active"],
+            reason=c.get("reason", ""),
+        )
         obj.refresh_from_db()
 
 

@@ -70,7 +70,9 @@ class PersonByUsernameMixin(forms.Form):
 
 class UnitAddForm(AdminUserForm):
     parent = forms.ModelChoiceField(
-        label=gettext_lazy("上级单位"), queryset=Unit.objects.none(), required=False,
+        label=gettext_lazy("上级单位"),
+        queryset=Unit.objects.none(),
+        required=False,
         help_text=gettext_lazy("留空表示新建顶级单位（仅超级管理员）"),
     )
 
@@ -83,7 +85,7 @@ class UnitAddForm(AdminUserForm):
         self.limit_unit_field("parent", "core.manage_units")
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         self.check_scope(cleaned)
         parent = cleaned.get("parent")
         if parent is None and not self.admin_user.is_superuser and "parent" not in self.errors:
@@ -97,8 +99,13 @@ class UnitAddForm(AdminUserForm):
 
     def unit_input(self) -> UnitInput:
         c = self.cleaned_data
-        return UnitInput(name=c["name"], kind=c["kind"], code=c.get("code") or None,
-                         address=c.get("address", ""), phone=c.get("phone", ""))
+        return UnitInput(
+            name=c["name"],
+            kind=c["kind"],
+            code=c.get("code") or None,
+            address=c.get("address", ""),
+            phone=c.get("phone", ""),
+        )
 
 
 class UnitChangeForm(AdminUserForm):
@@ -109,7 +116,7 @@ class UnitChangeForm(AdminUserForm):
         fields = ["name"]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if "name" in self.changed_data and not (cleaned.get("reason") or "").strip():
             self.add_error("reason", _("更改单位名称必须说明理由"))
         return cleaned
@@ -117,7 +124,9 @@ class UnitChangeForm(AdminUserForm):
 
 class PersonAddForm(AdminUserForm):
     password = forms.CharField(
-        label=gettext_lazy("初始密码"), required=False, widget=forms.PasswordInput,
+        label=gettext_lazy("初始密码"),
+        required=False,
+        widget=forms.PasswordInput,
         help_text=gettext_lazy("留空则该人员暂不能登录"),
     )
 
@@ -132,7 +141,7 @@ class PersonAddForm(AdminUserForm):
             self.fields["home_unit"].required = True
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         self.check_scope(cleaned)
         if not self.errors:
             try:
@@ -143,9 +152,15 @@ class PersonAddForm(AdminUserForm):
 
     def person_input(self) -> PersonInput:
         c = self.cleaned_data
-        return PersonInput(username=c["username"], name=c["name"], phone=c.get("phone", ""),
-                           email=c.get("email", ""), id_number=c.get("id_number", ""),
-                           home_unit=c.get("home_unit"), password=c.get("password") or None)
+        return PersonInput(
+            username=c["username"],
+            name=c["name"],
+            phone=c.get("phone", ""),
+            email=c.get("email", ""),
+            id_number=c.get("id_number", ""),
+            home_unit=c.get("home_unit"),
+            password=c.get("password") or None,
+        )
 
 
 class GrantRoleForm(PersonByUsernameMixin, AdminUserForm):
@@ -159,14 +174,14 @@ class GrantRoleForm(PersonByUsernameMixin, AdminUserForm):
         self.limit_unit_field("unit", "core.grant_role")
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         self.check_scope(cleaned)
         person, role, unit = cleaned.get("username"), cleaned.get("role"), cleaned.get("unit")
         if role and role not in ROLE_BY_CODE:  # choices already refuse it; the catalogue is the authority
             self.add_error("role", _("未知的角色：%(value)s") % {"value": role})
         if not self.errors and person is not None and unit is not None:
             try:
-                check_grant_role(person, role, unit)
+                check_grant_role(person, str(role), unit)
             except ActionError as error:
                 self.add_action_error(error, "role")
         return cleaned
@@ -174,7 +189,9 @@ class GrantRoleForm(PersonByUsernameMixin, AdminUserForm):
 
 class RevokeRoleForm(forms.Form):
     reason = forms.CharField(
-        label=gettext_lazy("撤销理由"), max_length=200, widget=forms.Textarea(attrs={"rows": 3}),
+        label=gettext_lazy("撤销理由"),
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": gettext_lazy("撤销角色必须说明理由")},
     )
 
@@ -195,7 +212,7 @@ class DeputyAddForm(PersonByUsernameMixin, AdminUserForm):
         self.limit_unit_field("unit", "core.manage_deputies")
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         self.check_scope(cleaned)
         if not self.errors:
             try:
@@ -206,8 +223,15 @@ class DeputyAddForm(PersonByUsernameMixin, AdminUserForm):
 
     def deputy_input(self) -> DeputyInput:
         c = self.cleaned_data
-        return DeputyInput(body=c["body"], level=c["level"], unit=c["unit"], term_start=c["term_start"],
-                           term_end=c.get("term_end"), term=c.get("term", ""), delegation=c.get("delegation", ""))
+        return DeputyInput(
+            body=c["body"],
+            level=c["level"],
+            unit=c["unit"],
+            term_start=c["term_start"],
+            term_end=c.get("term_end"),
+            term=c.get("term", ""),
+            delegation=c.get("delegation", ""),
+        )
 
 
 class ChannelChangeForm(AdminUserForm):
@@ -218,7 +242,7 @@ class ChannelChangeForm(AdminUserForm):
         fields = ["name", "is_active"]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         try:
             check_update_channel(cleaned.get("name"))
         except ActionError as error:

@@ -103,7 +103,7 @@ def authorizing_grant(person: Person | None, roles: str | Iterable[str], unit: U
     wanted = _wanted(roles)
     best: RoleGrant | None = None
     for grant in active_grants(person):
-        if grant.role in wanted and unit.path.startswith(grant.unit.path):
-            if best is None or len(grant.unit.path) > len(best.unit.path):
-                best = grant
+        closer = best is None or len(grant.unit.path) > len(best.unit.path)
+        if grant.role in wanted and unit.path.startswith(grant.unit.path) and closer:
+            best = grant
     return best

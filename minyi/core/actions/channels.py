@@ -35,7 +35,9 @@ def active_channels() -> QuerySet[Channel]:
 def channel_by_code(code: str) -> Channel:
     channel = Channel.objects.filter(code=code).first()
     if channel is None:
-        raise NotFound("channel_unknown", _("未知的受理渠道：%(code)s") % {"code": code}, {"field": "channel"})
+        raise NotFound(
+            "channel_unknown", _("未知的受理渠道：%(code)s") % {"code": code}, {"field": "channel"}
+        )
     return channel
 
 
@@ -61,7 +63,11 @@ def ensure_default_channels(*, actor: Actor) -> list[Channel]:
                 sort_order=default_sort_order(code.value),
             )
             record_event(
-                actor=actor, action="core.channel.create", subject=channel, unit=None, public=True,
+                actor=actor,
+                action="core.channel.create",
+                subject=channel,
+                unit=None,
+                public=True,
                 data={"code": channel.code, "name": channel.name, "staff_entered": channel.staff_entered},
             )
             created.append(channel)
@@ -74,13 +80,20 @@ def check_update_channel(name: str | None) -> None:
             raise ActionError("channel_name_required", _("渠道名称不能为空"), {"field": "name"})
         if len(name.strip()) > NAME_MAX_LENGTH:
             raise ActionError(
-                "channel_name_too_long", _("渠道名称不能超过 %(n)d 个字") % {"n": NAME_MAX_LENGTH}, {"field": "name"}
+                "channel_name_too_long",
+                _("渠道名称不能超过 %(n)d 个字") % {"n": NAME_MAX_LENGTH},
+                {"field": "name"},
             )
 
 
 @transaction.atomic
 def do_update_channel(
-    channel: Channel, *, actor: Actor, name: str | None = None, is_active: bool | None = None, reason: str = ""
+    channel: Channel,
+    *,
+    actor: Actor,
+    name: str | None = None,
+    is_active: bool | None = None,
+    reason: str = "",
 ) -> Channel:
     """Rename and/or (de)activate a channel. A call that changes nothing writes nothing."""
     check_update_channel(name)
@@ -95,6 +108,13 @@ def do_update_channel(
     if not changes:
         return channel
     channel.save(update_fields=list(changes))
-    record_event(actor=actor, action="core.channel.update", subject=channel, unit=None, public=True,
-                 data={"code": channel.code, "changes": changes}, reason=reason.strip())
+    record_event(
+        actor=actor,
+        action="core.channel.update",
+        subject=channel,
+        unit=None,
+        public=True,
+        data={"code": channel.code, "changes": changes},
+        reason=reason.strip(),
+    )
     return channel

@@ -17,16 +17,32 @@ from minyi.core.roles import SUPERVISORY_ROLE_CODES
 
 PLACES = ["same", "descendant", "ancestor", "sibling", "other"]
 INSIDE = {"same", "descendant"}
-UNIT_RULES = ["core.manage_units", "core.grant_role", "core.manage_people", "core.manage_deputies",
-              "core.override_process", "core.verify_record"]
-ADMIN_ONLY_RULES = {"core.manage_units", "core.grant_role", "core.manage_people", "core.manage_deputies",
-                    "core.override_process"}
+UNIT_RULES = [
+    "core.manage_units",
+    "core.grant_role",
+    "core.manage_people",
+    "core.manage_deputies",
+    "core.override_process",
+    "core.verify_record",
+]
+ADMIN_ONLY_RULES = {
+    "core.manage_units",
+    "core.grant_role",
+    "core.manage_people",
+    "core.manage_deputies",
+    "core.override_process",
+}
 ROLES = ["admin", "leader", "supervisor", "community_staff", "township_staff", "deputy", "resident"]
 
 
 def place_unit(tree, place):  # type: ignore[no-untyped-def]
-    return {"same": tree.township, "descendant": tree.community, "ancestor": tree.district,
-            "sibling": tree.department, "other": tree.other_community}[place]
+    return {
+        "same": tree.township,
+        "descendant": tree.community,
+        "ancestor": tree.district,
+        "sibling": tree.department,
+        "other": tree.other_community,
+    }[place]
 
 
 def expected(role: str, rule: str, place: str) -> bool:
@@ -56,8 +72,12 @@ def test_grid_has_more_negative_than_positive_cases() -> None:
 @pytest.mark.parametrize("role", ROLES)
 def test_unit_rules_grid(tree, make_person, role) -> None:  # type: ignore[no-untyped-def]
     user = fresh(make_person(role, tree.township))
-    wrong = [(rule, place) for rule in UNIT_RULES for place in PLACES
-             if user.has_perm(rule, place_unit(tree, place)) is not expected(role, rule, place)]
+    wrong = [
+        (rule, place)
+        for rule in UNIT_RULES
+        for place in PLACES
+        if user.has_perm(rule, place_unit(tree, place)) is not expected(role, rule, place)
+    ]
     assert wrong == []
 
 
@@ -78,8 +98,9 @@ def test_view_person_grid(tree, make_person, system, role) -> None:  # type: ign
     user = fresh(make_person(role, tree.township))
     wrong = []
     for place in PLACES:
-        target = do_create_person(PersonInput(username=f"t-{place}", name="李四", home_unit=place_unit(tree, place)),
-                                  actor=system)
+        target = do_create_person(
+            PersonInput(username=f"t-{place}", name="李四", home_unit=place_unit(tree, place)), actor=system
+        )
         if user.has_perm("core.view_person", target) is not (role == "admin" and place in INSIDE):
             wrong.append(place)
     assert wrong == []
@@ -146,8 +167,13 @@ def test_no_object_means_anywhere(tree, make_person) -> None:  # type: ignore[no
 
 
 def test_manage_channels_needs_a_root_administrator(tree, make_person) -> None:  # type: ignore[no-untyped-def]
-    cases = [("admin", "city", True), ("admin", "district", False), ("admin", "township", False),
-             ("leader", "city", False), ("resident", "city", False)]
+    cases = [
+        ("admin", "city", True),
+        ("admin", "district", False),
+        ("admin", "township", False),
+        ("leader", "city", False),
+        ("resident", "city", False),
+    ]
     for role, where, allowed in cases:
         user = fresh(make_person(role, getattr(tree, where)))
         assert user.has_perm("core.manage_channels") is allowed, (role, where)
