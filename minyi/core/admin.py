@@ -340,6 +340,14 @@ class ChannelAdmin(ScopedAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Channel]:
         return admin.ModelAdmin.get_queryset(self, request)
 
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.admin_site.has_permission(request)
+
+    def get_fields(self, request: HttpRequest, obj: Channel | None = None) -> Any:
+        if self.has_change_permission(request, obj):
+            return self.fields
+        return [f for f in self.fields if f != "reason"]  # a view-only page has no form field to show
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # the registry is ChannelCode; ensure_default_channels creates the rows
 

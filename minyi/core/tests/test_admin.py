@@ -261,6 +261,7 @@ def test_channel_change_through_the_admin(client, tree, make_person, system, as_
     url = f"/admin/core/channel/{web.pk}/change/"
     # A district administrator sees the registry but cannot change it.
     assert as_district_admin.get("/admin/core/channel/").status_code == 200
+    assert as_district_admin.get(url).status_code == 200  # view-only page
     assert (
         as_district_admin.post(url, {"name": "门户网站", "is_active": "on", "_save": "1"}).status_code == 403
     )
@@ -299,3 +300,31 @@ def test_add_deputy_record_through_the_admin(as_district_admin, tree, make_perso
     bad_term = as_district_admin.post("/admin/core/deputyrecord/add/", data | {"term_end": "2025-01-01"})
     assert "任期结束不能早于任期开始" in bad_term.content.decode()
     assert deputy.deputy_records.count() == 1
+
+
+def test_every_page_in_scope_renders(as_district_admin, tree, make_person, system) -> None:  # type: ignore[no-untyped-def]
+    ensure_default_channels(actor=system)
+    worker = make_person("community_staff", tree.community)
+    grant = RoleGrant.objects.get(person=worker)
+    index = as_district_admin.get("/admin/").content.decode()
+    assert "角色授予" in index and "受理渠道" in index
+    pages = [
+        "/admin/core/unit/",
+        f"/admin/core/unit/{tree.community.pk}/change/",
+        "/admin/core/unit/add/",
+        "/admin/core/person/",
+        f"/admin/core/person/{worker.pk}/change/",
+        "/admin/core/person/add/",
+        GRANTS,
+        f"{GRANTS}{grant.pk}/change/",
+        f"{GRANTS}add/",
+        "/admin/core/deputyrecord/",
+        "/admin/core/deputyrecord/add/",
+        "/admin/core/channel/",
+        "/admin/core/event/",
+        "/admin/core/chainhead/",
+        f"/admin/core/chainhead/{ChainHead.objects.first().pk}/change/",
+        "/admin/core/checkpoint/",
+    ]
+    for page in pages:
+        assert as_district_admin.get(page).status_code == 200, page
