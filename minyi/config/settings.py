@@ -16,7 +16,7 @@ ALLOWED_HOSTS = env.items("MINYI_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver
 CSRF_TRUSTED_ORIGINS = env.items("MINYI_CSRF_TRUSTED_ORIGINS", "http://127.0.0.1:8000,http://localhost:8000")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "minyi.core.admin_site.MinyiAdminConfig",  # django.contrib.admin, opened to scoped administrators
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
