@@ -74,19 +74,19 @@ def people(tree, make_person, system):
         unit=tree.community,
         awaiting_roles=["township_staff"],
         deadline_at=now + dt.timedelta(days=6),
-        process="voices.voice",
+        process="sample_voice",
     )
     standin_instance(
         title="老旧小区加装电梯议题",
         unit=tree.community,
-        process="deliberation.topic",
+        process="sample_topic",
         awaiting_roles=["township_staff", "deputy"],
         state="consulting",
     )
     standin_instance(
         title="关于学校周边交通拥堵的建议",
         unit=tree.department,
-        process="voices.suggestion",
+        process="sample_suggestion",
         awaiting_roles=["department_handler"],
         deadline_at=now + dt.timedelta(hours=2),
     )

@@ -161,13 +161,13 @@ class TestWorkbenchPage:
         staff = make_person("township_staff", tree.township)
         kw = {"unit": tree.community, "awaiting_roles": ["township_staff"]}
         standin_instance(
-            title="诉求甲", process="voices.voice", deadline_at=end_of(dt.date(2020, 1, 2)), **kw
+            title="诉求甲", process="sample_voice", deadline_at=end_of(dt.date(2020, 1, 2)), **kw
         )
-        standin_instance(title="诉求乙", process="voices.voice", **kw)
-        standin_instance(title="议题丙", process="deliberation.topic", **kw)
+        standin_instance(title="诉求乙", process="sample_voice", **kw)
+        standin_instance(title="议题丙", process="sample_topic", **kw)
         client.force_login(staff)
         url = reverse("core:workbench")
-        html = client.get(url, {"process": "deliberation.topic"}).content.decode()
+        html = client.get(url, {"process": "sample_topic"}).content.decode()
         assert "议题丙" in html and "诉求甲" not in html and "诉求乙" not in html
         html = client.get(url, {"overdue": "1"}).content.decode()
         assert "诉求甲" in html and "诉求乙" not in html and "议题丙" not in html
@@ -181,7 +181,7 @@ class TestWorkbenchPage:
                 title=f"事项{i}",
                 unit=tree.community,
                 awaiting_roles=["township_staff"],
-                process=f"p{i % 3}",
+                process=f"sample_p{i % 3}",
                 deadline_at=end_of(dt.date(2025, 11, 20)),
             )
         client.force_login(staff)
