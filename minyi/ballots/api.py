@@ -134,7 +134,9 @@ def cast(request: HttpRequest, poll_id: int, payload: CastIn) -> Any:
         return 403, ErrorOut(code="not_elector", message="您不在本次表决的投票人名单中")
     assert isinstance(person, Person)
     try:
-        receipt = do_cast_ballot(poll, payload.choices, actor=Actor(person=person, role="voter", unit=poll.unit))
+        receipt = do_cast_ballot(
+            poll, payload.choices, actor=Actor(person=person, role="voter", unit=poll.unit)
+        )
     except ActionError as exc:
         return error(exc)
     return CastOut(poll_id=receipt.poll_id, receipt=receipt.receipt)
@@ -173,7 +175,11 @@ def check_receipt(request: HttpRequest, poll_id: int, code: str) -> Any:
     poll = Poll.objects.filter(pk=poll_id).first()
     if poll is None:
         return not_found()
-    row = Ballot.objects.filter(poll=poll, receipt=code.strip().upper()).values_list("choices", flat=True).first()
+    row = (
+        Ballot.objects.filter(poll=poll, receipt=code.strip().upper())
+        .values_list("choices", flat=True)
+        .first()
+    )
     if row is None:
         return 404, ErrorOut(code="receipt_not_found", message="未找到该回执码")
     shown = row if poll.state == PollState.PUBLISHED else None

@@ -15,7 +15,9 @@ from minyi.ballots.schemas import ChooseRuleInput, MajorityRuleInput, ScoreRuleI
 
 
 def turnout(poll: Poll, participants: int) -> tally.Turnout:
-    return tally.Turnout(electorate=poll.electorate_size or 0, present=poll.present_size, participants=participants)
+    return tally.Turnout(
+        electorate=poll.electorate_size or 0, present=poll.present_size, participants=participants
+    )
 
 
 def option_keys(poll: Poll) -> list[str]:
@@ -35,30 +37,46 @@ def compute_result(poll: Poll) -> dict[str, Any]:
     if poll.method == Method.CHOOSE:
         assert isinstance(rule, ChooseRuleInput)
         choose_counts = tally.count_choices((c for _, c in ballots), option_keys(poll), rule.seats)
-        return common | _choose(tally.decide_choose(choose_counts, rule.to_tally(), turnout(poll, len(ballots))))
+        return common | _choose(
+            tally.decide_choose(choose_counts, rule.to_tally(), turnout(poll, len(ballots)))
+        )
     assert isinstance(rule, ScoreRuleInput)
     return common | _scores(poll, rule.to_tally(), ballots)
 
 
 def _paper_result(poll: Poll, paper: PaperCount) -> dict[str, Any]:
     rule = rule_input(poll.method, poll.rule)
-    common = {"electorate": poll.electorate_size, "present": poll.present_size, "participants": paper.ballots_returned}
+    common = {
+        "electorate": poll.electorate_size,
+        "present": poll.present_size,
+        "participants": paper.ballots_returned,
+    }
     if poll.method == Method.YES_NO:
         assert isinstance(rule, MajorityRuleInput)
         counts = tally.YesNoCounts(invalid=paper.invalid, **paper.counts)
-        return common | _yes_no(tally.decide_yes_no(counts, rule.to_tally(), turnout(poll, paper.ballots_returned)))
+        return common | _yes_no(
+            tally.decide_yes_no(counts, rule.to_tally(), turnout(poll, paper.ballots_returned))
+        )
     assert isinstance(rule, ChooseRuleInput)
     choose_counts = tally.ChooseCounts(
         votes=paper.counts, ballots=paper.ballots_returned - paper.invalid, invalid=paper.invalid
     )
-    return common | _choose(tally.decide_choose(choose_counts, rule.to_tally(), turnout(poll, paper.ballots_returned)))
+    return common | _choose(
+        tally.decide_choose(choose_counts, rule.to_tally(), turnout(poll, paper.ballots_returned))
+    )
 
 
 def _yes_no(outcome: tally.YesNoOutcome) -> dict[str, Any]:
     c = outcome.counts
     return {
-        "yes": c.yes, "no": c.no, "abstain": c.abstain, "invalid": c.invalid, "cast": c.cast,
-        "base": outcome.base, "required": outcome.required, "passed": outcome.passed,
+        "yes": c.yes,
+        "no": c.no,
+        "abstain": c.abstain,
+        "invalid": c.invalid,
+        "cast": c.cast,
+        "base": outcome.base,
+        "required": outcome.required,
+        "passed": outcome.passed,
     }
 
 
@@ -90,7 +108,12 @@ def _scores(poll: Poll, rule: tally.ScoreRule, ballots: list[tuple[str, Any]]) -
             "grade": outcome.grade,
             "incomplete": list(outcome.incomplete),
             "groups": [
-                {"code": g.code, "raters": g.raters, "mean": tally.rounded(g.mean), "weight": tally.rounded(g.weight, 4)}
+                {
+                    "code": g.code,
+                    "raters": g.raters,
+                    "mean": tally.rounded(g.mean),
+                    "weight": tally.rounded(g.weight, 4),
+                }
                 for g in outcome.groups
             ],
         }

@@ -74,7 +74,9 @@ class Turnout:
             return self.electorate
         if base is Base.PRESENT:
             if self.present is None:
-                raise TallyError("present_unknown", "the rule counts members present but no sign-in list was taken")
+                raise TallyError(
+                    "present_unknown", "the rule counts members present but no sign-in list was taken"
+                )
             return self.present
         if base is Base.YES_NO:
             return cast if yes_no is None else yes_no
@@ -133,7 +135,9 @@ def decide_yes_no(counts: YesNoCounts, rule: MajorityRule, turnout: Turnout) -> 
     """A motion passes when yes reaches the threshold of its base and at least one member said yes."""
     base = turnout.base(rule.base, counts.cast, yes_no=counts.yes + counts.no)
     passed = counts.yes > 0 and rule.threshold.reached(counts.yes, base)
-    return YesNoOutcome(counts=counts, base=base, required=max(1, rule.threshold.minimum(base)), passed=passed)
+    return YesNoOutcome(
+        counts=counts, base=base, required=max(1, rule.threshold.minimum(base)), passed=passed
+    )
 
 
 # --- (2) choose up to k of n (差额票决) --------------------------------------------------------
@@ -376,4 +380,6 @@ def rounded(value: Fraction | None, places: int = 2) -> str | None:
     if value is None:
         return None
     quantum = Decimal(1).scaleb(-places)
-    return str((Decimal(value.numerator) / Decimal(value.denominator)).quantize(quantum, rounding="ROUND_HALF_UP"))
+    return str(
+        (Decimal(value.numerator) / Decimal(value.denominator)).quantize(quantum, rounding="ROUND_HALF_UP")
+    )

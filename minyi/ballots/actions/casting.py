@@ -93,12 +93,21 @@ def do_cast_ballot(poll: Poll, choices: Any, *, actor: Actor) -> CastReceipt:
     stored = normalise_choices(poll, elector.group, choices)
     receipt = new_receipt()
     Ballot.objects.create(
-        poll=poll, voter=None if poll.is_secret else actor.person, group=elector.group,
-        choices=stored, receipt=receipt,
+        poll=poll,
+        voter=None if poll.is_secret else actor.person,
+        group=elector.group,
+        choices=stored,
+        receipt=receipt,
     )
     elector.voted = True
     elector.save(update_fields=["voted"])
     # A secret cast's event names the voter (participation is the sign-in record) but never the contents.
-    record_event(actor=actor, action="ballots.ballot.cast", subject=poll, unit=poll.unit,
-                 public=not poll.is_secret, data={} if poll.is_secret else {"choices": stored})
+    record_event(
+        actor=actor,
+        action="ballots.ballot.cast",
+        subject=poll,
+        unit=poll.unit,
+        public=not poll.is_secret,
+        data={} if poll.is_secret else {"choices": stored},
+    )
     return CastReceipt(poll_id=poll.pk, receipt=receipt)

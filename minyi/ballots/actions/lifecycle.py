@@ -72,7 +72,9 @@ def check_create_poll(data: PollInput) -> tuple[dict[str, Any], dict[str, Any] |
         rule = rule_input(data.method, dict(data.rule))
         quorum = ThresholdInput.model_validate(dict(data.quorum)) if data.quorum is not None else None
     except ValidationError as exc:
-        raise _invalid("rule_invalid", _("计票规则不正确：%(error)s") % {"error": exc.errors()[0]["msg"]}, "rule") from exc
+        raise _invalid(
+            "rule_invalid", _("计票规则不正确：%(error)s") % {"error": exc.errors()[0]["msg"]}, "rule"
+        ) from exc
     if data.show_live and data.secrecy == Secrecy.SECRET:
         # Results that change after each ballot would tell an observer what the last voter chose.
         raise _invalid("live_results_secret", _("无记名投票不能实时显示结果"), "show_live")
@@ -108,20 +110,47 @@ def check_create_poll(data: PollInput) -> tuple[dict[str, Any], dict[str, Any] |
 def do_create_poll(data: PollInput, *, actor: Actor) -> Poll:
     rule, quorum = check_create_poll(data)
     poll = Poll.objects.create(
-        unit=data.unit, title=data.title.strip(), description=data.description, method=data.method,
-        secrecy=data.secrecy, counting=data.counting, rule=rule, quorum=quorum,
-        electorate_roles=list(data.electorate_roles), show_live=data.show_live,
-        subject_type=data.subject_type, subject_id=data.subject_id, created_by=actor.person,
+        unit=data.unit,
+        title=data.title.strip(),
+        description=data.description,
+        method=data.method,
+        secrecy=data.secrecy,
+        counting=data.counting,
+        rule=rule,
+        quorum=quorum,
+        electorate_roles=list(data.electorate_roles),
+        show_live=data.show_live,
+        subject_type=data.subject_type,
+        subject_id=data.subject_id,
+        created_by=actor.person,
     )
     PollOption.objects.bulk_create(
-        PollOption(poll=poll, key=o.key or str(i + 1), label=o.label.strip(), position=i,
-                   subject_type=o.subject_type, subject_id=o.subject_id)
+        PollOption(
+            poll=poll,
+            key=o.key or str(i + 1),
+            label=o.label.strip(),
+            position=i,
+            subject_type=o.subject_type,
+            subject_id=o.subject_id,
+        )
         for i, o in enumerate(data.options)
     )
-    record_event(actor=actor, action="ballots.poll.create", subject=poll, unit=poll.unit, public=True,
-                 data={"title": poll.title, "method": poll.method, "secrecy": poll.secrecy,
-                       "counting": poll.counting, "rule": rule, "quorum": quorum,
-                       "options": [[o.key or str(i + 1), o.label] for i, o in enumerate(data.options)]})
+    record_event(
+        actor=actor,
+        action="ballots.poll.create",
+        subject=poll,
+        unit=poll.unit,
+        public=True,
+        data={
+            "title": poll.title,
+            "method": poll.method,
+            "secrecy": poll.secrecy,
+            "counting": poll.counting,
+            "rule": rule,
+            "quorum": quorum,
+            "options": [[o.key or str(i + 1), o.label] for i, o in enumerate(data.options)],
+        },
+    )
     return poll
 
 
@@ -149,8 +178,9 @@ def role_holders(unit: Unit, roles: Sequence[str]) -> list[Person]:
     return list(Person.objects.filter(pk__in=ids))
 
 
-def _snapshot(poll: Poll, electorate: Sequence[Person] | None,
-              raters: Mapping[str, Sequence[Person]] | None) -> dict[int, tuple[Person, str]]:
+def _snapshot(
+    poll: Poll, electorate: Sequence[Person] | None, raters: Mapping[str, Sequence[Person]] | None
+) -> dict[int, tuple[Person, str]]:
     """person id -> (person, rater group). Refuses an empty electorate or a rater in two groups."""
     members: dict[int, tuple[Person, str]] = {}
     if poll.method == Method.SCORE:
@@ -159,13 +189,18 @@ def _snapshot(poll: Poll, electorate: Sequence[Person] | None,
         given = raters or {}
         unknown = set(given) - {g.code for g in rule.groups}
         if unknown:
-            raise _invalid("group_unknown", _("未知的测评组：%(group)s") % {"group": sorted(unknown)[0]}, "raters")
+            raise _invalid(
+                "group_unknown", _("未知的测评组：%(group)s") % {"group": sorted(unknown)[0]}, "raters"
+            )
         for group in rule.groups:
             people = given[group.code] if group.code in given else role_holders(poll.unit, group.roles)
             for person in people:
                 if person.pk in members and members[person.pk][1] != group.code:
-                    raise _invalid("rater_in_two_groups", _("%(name)s 不能同时属于两个测评组") % {"name": person},
-                                   "raters")
+                    raise _invalid(
+                        "rater_in_two_groups",
+                        _("%(name)s 不能同时属于两个测评组") % {"name": person},
+                        "raters",
+                    )
                 members[person.pk] = (person, group.code)
     else:
         people = electorate if electorate is not None else role_holders(poll.unit, poll.electorate_roles)
@@ -177,10 +212,14 @@ def _snapshot(poll: Poll, electorate: Sequence[Person] | None,
 
 def _needs_sign_in(poll: Poll) -> bool:
     rule = poll.rule
-    return poll.quorum is not None or poll.counting == Counting.PAPER or rule.get("base") == tally.Base.PRESENT
+    return (
+        poll.quorum is not None or poll.counting == Counting.PAPER or rule.get("base") == tally.Base.PRESENT
+    )
 
 
-def check_open_poll(poll: Poll, members: Mapping[int, tuple[Person, str]], present: Sequence[Person] | None) -> None:
+def check_open_poll(
+    poll: Poll, members: Mapping[int, tuple[Person, str]], present: Sequence[Person] | None
+) -> None:
     require_state(poll, PollState.CREATED)
     if present is None:
         if _needs_sign_in(poll):
@@ -188,14 +227,22 @@ def check_open_poll(poll: Poll, members: Mapping[int, tuple[Person, str]], prese
         return
     strangers = [p for p in present if p.pk not in members]
     if strangers:
-        raise _invalid("present_not_member", _("%(name)s 不在投票人名单中") % {"name": strangers[0]}, "present")
+        raise _invalid(
+            "present_not_member", _("%(name)s 不在投票人名单中") % {"name": strangers[0]}, "present"
+        )
     if poll.quorum is not None:
         threshold = ThresholdInput.model_validate(poll.quorum).to_tally()
         count, size = len({p.pk for p in present}), len(members)
         if not threshold.reached(count, size):
-            raise _invalid("quorum_not_met", _("到会人数 %(count)d 未达到法定人数 %(required)d") % {
-                "count": count, "required": threshold.minimum(size)}, "present",
-                present=count, required=threshold.minimum(size), electorate=size)
+            raise _invalid(
+                "quorum_not_met",
+                _("到会人数 %(count)d 未达到法定人数 %(required)d")
+                % {"count": count, "required": threshold.minimum(size)},
+                "present",
+                present=count,
+                required=threshold.minimum(size),
+                electorate=size,
+            )
 
 
 @transaction.atomic
@@ -222,8 +269,14 @@ def do_open_poll(
     poll.electorate_size = len(members)
     poll.present_size = len(present_ids) if present is not None else None
     poll.save(update_fields=["state", "opened_at", "electorate_size", "present_size"])
-    record_event(actor=actor, action="ballots.poll.open", subject=poll, unit=poll.unit, public=True,
-                 data={"electorate": poll.electorate_size, "present": poll.present_size})
+    record_event(
+        actor=actor,
+        action="ballots.poll.open",
+        subject=poll,
+        unit=poll.unit,
+        public=True,
+        data={"electorate": poll.electorate_size, "present": poll.present_size},
+    )
     return poll
 
 
@@ -253,8 +306,11 @@ def do_close_poll(poll: Poll, *, actor: Actor) -> Poll:
         voted = Elector.objects.filter(poll=poll, voted=True).count()
         stored = Ballot.objects.filter(poll=poll).count()
         if voted != stored:  # cannot happen through actions; refuse to count a damaged poll
-            raise ActionError("ballots_mismatch", _("选票数与投票人数不符，请联系管理员"),
-                              {"voted": voted, "ballots": stored})
+            raise ActionError(
+                "ballots_mismatch",
+                _("选票数与投票人数不符，请联系管理员"),
+                {"voted": voted, "ballots": stored},
+            )
         if poll.is_secret:
             _shuffle_secret_ballots(poll)
         poll.participants = voted
@@ -263,7 +319,9 @@ def do_close_poll(poll: Poll, *, actor: Actor) -> Poll:
     poll.state = PollState.CLOSED
     poll.closed_at = timezone.now()
     poll.save(update_fields=["state", "closed_at", "participants", "result"])
-    record_event(actor=actor, action="ballots.poll.close", subject=poll, unit=poll.unit, public=True, data=data)
+    record_event(
+        actor=actor, action="ballots.poll.close", subject=poll, unit=poll.unit, public=True, data=data
+    )
     return poll
 
 
@@ -277,8 +335,14 @@ def do_publish_poll(poll: Poll, *, actor: Actor) -> Poll:
     poll.state = PollState.PUBLISHED
     poll.published_at = timezone.now()
     poll.save(update_fields=["state", "published_at"])
-    record_event(actor=actor, action="ballots.poll.publish", subject=poll, unit=poll.unit, public=True,
-                 data={"result": poll.result})
+    record_event(
+        actor=actor,
+        action="ballots.poll.publish",
+        subject=poll,
+        unit=poll.unit,
+        public=True,
+        data={"result": poll.result},
+    )
     return poll
 
 

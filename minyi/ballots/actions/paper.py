@@ -42,9 +42,13 @@ def check_paper_counts(poll: Poll, data: PaperCountInput) -> None:
         raise _bad("count_invalid", _("票数必须是非负整数"))
     participants = poll.present_size or 0
     if data.ballots_returned > participants:
-        raise _bad("paper_totals_mismatch", _("收回票数 %(returned)d 多于到会投票人数 %(present)d") % {
-            "returned": data.ballots_returned, "present": participants},
-            returned=data.ballots_returned, present=participants)
+        raise _bad(
+            "paper_totals_mismatch",
+            _("收回票数 %(returned)d 多于到会投票人数 %(present)d")
+            % {"returned": data.ballots_returned, "present": participants},
+            returned=data.ballots_returned,
+            present=participants,
+        )
     if data.invalid > data.ballots_returned:
         raise _bad("paper_totals_mismatch", _("无效票数多于收回票数"))
     valid = data.ballots_returned - data.invalid
@@ -52,8 +56,12 @@ def check_paper_counts(poll: Poll, data: PaperCountInput) -> None:
         if set(data.counts) != {"yes", "no", "abstain"}:
             raise _bad("count_keys", _("请填写赞成、反对、弃权票数"))
         if sum(data.counts.values()) != valid:
-            raise _bad("paper_totals_mismatch", _("赞成、反对、弃权票数之和 %(sum)d 与有效票数 %(valid)d 不符") % {
-                "sum": sum(data.counts.values()), "valid": valid}, valid=valid)
+            raise _bad(
+                "paper_totals_mismatch",
+                _("赞成、反对、弃权票数之和 %(sum)d 与有效票数 %(valid)d 不符")
+                % {"sum": sum(data.counts.values()), "valid": valid},
+                valid=valid,
+            )
         return
     rule = rule_input(poll.method, poll.rule)
     assert isinstance(rule, ChooseRuleInput)
@@ -62,7 +70,9 @@ def check_paper_counts(poll: Poll, data: PaperCountInput) -> None:
     if any(n > valid for n in data.counts.values()):
         raise _bad("paper_totals_mismatch", _("候选项得票数不能多于有效票数"), valid=valid)
     if sum(data.counts.values()) > valid * rule.seats:
-        raise _bad("paper_totals_mismatch", _("得票总数多于有效票数乘以应选数"), valid=valid, seats=rule.seats)
+        raise _bad(
+            "paper_totals_mismatch", _("得票总数多于有效票数乘以应选数"), valid=valid, seats=rule.seats
+        )
 
 
 @transaction.atomic
@@ -81,8 +91,14 @@ def do_enter_paper_counts(poll: Poll, data: PaperCountInput, *, actor: Actor) ->
     paper.entered_by = actor.person
     paper.entered_at = timezone.now()
     paper.save()
-    record_event(actor=actor, action="ballots.paper.enter", subject=poll, unit=poll.unit, public=True,
-                 data={"counts": paper.counts, "ballots_returned": paper.ballots_returned, "invalid": paper.invalid})
+    record_event(
+        actor=actor,
+        action="ballots.paper.enter",
+        subject=poll,
+        unit=poll.unit,
+        public=True,
+        data={"counts": paper.counts, "ballots_returned": paper.ballots_returned, "invalid": paper.invalid},
+    )
     return paper
 
 
@@ -99,7 +115,9 @@ def do_confirm_paper_counts(poll: Poll, data: PaperCountInput, *, actor: Actor) 
     if actor.person is None or actor.person.pk == paper.entered_by_id:
         raise NotPermitted("same_official", _("须由录入人以外的另一名工作人员核对确认"), {})
     if (dict(data.counts), data.ballots_returned, data.invalid) != (
-        paper.counts, paper.ballots_returned, paper.invalid
+        paper.counts,
+        paper.ballots_returned,
+        paper.invalid,
     ):
         raise _bad("paper_counts_differ", _("核对票数与录入票数不一致，请重新清点"))
     paper.confirmed_by = actor.person
@@ -108,6 +126,12 @@ def do_confirm_paper_counts(poll: Poll, data: PaperCountInput, *, actor: Actor) 
     poll.participants = paper.ballots_returned
     poll.result = compute_result(poll)
     poll.save(update_fields=["participants", "result"])
-    record_event(actor=actor, action="ballots.paper.confirm", subject=poll, unit=poll.unit, public=True,
-                 data={"entered_by": paper.entered_by_id, "result": poll.result})
+    record_event(
+        actor=actor,
+        action="ballots.paper.confirm",
+        subject=poll,
+        unit=poll.unit,
+        public=True,
+        data={"entered_by": paper.entered_by_id, "result": poll.result},
+    )
     return paper

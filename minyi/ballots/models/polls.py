@@ -31,12 +31,16 @@ class PollState(models.TextChoices):
 
 
 class Poll(models.Model):
-    unit = models.ForeignKey("core.Unit", on_delete=models.PROTECT, related_name="polls", verbose_name=_("单位"))
+    unit = models.ForeignKey(
+        "core.Unit", on_delete=models.PROTECT, related_name="polls", verbose_name=_("单位")
+    )
     title = models.CharField(_("标题"), max_length=200)
     description = models.TextField(_("说明"), blank=True)
     method = models.CharField(_("表决方式"), max_length=10, choices=Method.choices)
     secrecy = models.CharField(_("记名方式"), max_length=10, choices=Secrecy.choices)
-    counting = models.CharField(_("计票方式"), max_length=12, choices=Counting.choices, default=Counting.ELECTRONIC)
+    counting = models.CharField(
+        _("计票方式"), max_length=12, choices=Counting.choices, default=Counting.ELECTRONIC
+    )
     state = models.CharField(_("状态"), max_length=10, choices=PollState.choices, default=PollState.CREATED)
     # The counting rule as validated JSON (minyi.ballots.schemas.*RuleInput); see docs/ballots.md.
     rule = models.JSONField(_("计票规则"), default=dict)

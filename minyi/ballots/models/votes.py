@@ -29,6 +29,9 @@ class Elector(models.Model):
         constraints = [models.UniqueConstraint(fields=["poll", "person"], name="elector_poll_person")]
         indexes = [models.Index(fields=["poll", "voted"], name="elector_poll_voted")]
 
+    def __str__(self) -> str:
+        return f"{self.person} @ {self.poll_id}"
+
 
 class Ballot(models.Model):
     # Random, not sequential: the id carries no order. Deliberately no created_at.
@@ -52,6 +55,9 @@ class Ballot(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return self.receipt
+
 
 class PaperCount(models.Model):
     """Counts of a paper vote: typed in by one official, confirmed by a second, different official."""
@@ -67,3 +73,6 @@ class PaperCount(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"paper count of poll {self.poll_id}"

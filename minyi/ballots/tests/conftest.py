@@ -43,12 +43,22 @@ def voter(person: Person) -> Actor:
 
 @pytest.fixture
 def make_poll(council: Unit, official: Person):  # type: ignore[no-untyped-def]
-    def make(method: str = "yes_no", secrecy: str = "named", rule: dict | None = None,
-             options: list[str] | None = None, **extra: Any) -> Poll:
+    def make(
+        method: str = "yes_no",
+        secrecy: str = "named",
+        rule: dict | None = None,
+        options: list[str] | None = None,
+        **extra: Any,
+    ) -> Poll:
         data = PollInput(
-            unit=extra.pop("unit", council), title=extra.pop("title", "关于小区加装电梯的议题"), method=method,
-            secrecy=secrecy, rule=rule or {}, options=[OptionInput(label=o) for o in (options or [])],
-            electorate_roles=extra.pop("electorate_roles", ["council_member"]), **extra,
+            unit=extra.pop("unit", council),
+            title=extra.pop("title", "关于小区加装电梯的议题"),
+            method=method,
+            secrecy=secrecy,
+            rule=rule or {},
+            options=[OptionInput(label=o) for o in (options or [])],
+            electorate_roles=extra.pop("electorate_roles", ["council_member"]),
+            **extra,
         )
         return do_create_poll(data, actor=as_actor(official))
 

@@ -42,8 +42,13 @@ def test_vote_in_unopened_or_closed_poll_refused(make_poll, members, system) -> 
 
 @pytest.mark.parametrize(
     ("choices", "code"),
-    [(["1", "2", "3"], "too_many_marks"), (["9"], "candidate_unknown"), (["1", "1"], "candidate_repeated"),
-     ("1", "choice_invalid"), ([1], "choice_invalid")],
+    [
+        (["1", "2", "3"], "too_many_marks"),
+        (["9"], "candidate_unknown"),
+        (["1", "1"], "candidate_repeated"),
+        ("1", "choice_invalid"),
+        ([1], "choice_invalid"),
+    ],
 )
 def test_bad_choose_ballot_refused(make_poll, members, system, choices, code) -> None:
     poll = make_poll("choose", "secret", {"seats": 2}, ["健身广场", "加装电梯", "停车棚"])

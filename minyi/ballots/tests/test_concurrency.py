@@ -9,7 +9,14 @@ import time
 import pytest
 from django.db import OperationalError, connection, connections
 
-from minyi.ballots.actions import OptionInput, PollInput, do_cast_ballot, do_close_poll, do_create_poll, do_open_poll
+from minyi.ballots.actions import (
+    OptionInput,
+    PollInput,
+    do_cast_ballot,
+    do_close_poll,
+    do_create_poll,
+    do_open_poll,
+)
 from minyi.ballots.models import Ballot, Elector
 from minyi.core.actions.people import PersonInput, do_create_person
 from minyi.core.actions.units import UnitInput, do_create_unit
@@ -32,10 +39,18 @@ def _run(target, args_list) -> None:  # type: ignore[no-untyped-def]
 def test_concurrent_casts_neither_lost_nor_doubled() -> None:
     system = Actor.system()
     city = do_create_unit(UnitInput(name="示范市", kind="city"), None, actor=system)
-    people = [do_create_person(PersonInput(username=f"v{i}", name=f"代表{i}"), actor=system) for i in range(VOTERS)]
+    people = [
+        do_create_person(PersonInput(username=f"v{i}", name=f"代表{i}"), actor=system) for i in range(VOTERS)
+    ]
     poll = do_create_poll(
-        PollInput(unit=city, title="民生实事票决", method="choose", secrecy="secret", rule={"seats": 2},
-                  options=[OptionInput(label=x) for x in ("甲", "乙", "丙")]),
+        PollInput(
+            unit=city,
+            title="民生实事票决",
+            method="choose",
+            secrecy="secret",
+            rule={"seats": 2},
+            options=[OptionInput(label=x) for x in ("甲", "乙", "丙")],
+        ),
         actor=system,
     )
     do_open_poll(poll, actor=system, electorate=people)
@@ -70,6 +85,8 @@ def test_concurrent_casts_neither_lost_nor_doubled() -> None:
     assert sorted(outcomes) == sorted(["ok"] * VOTERS + ["already_voted"] * VOTERS)
     assert Ballot.objects.filter(poll=poll).count() == VOTERS
     assert Elector.objects.filter(poll=poll, voted=True).count() == VOTERS
-    assert Event.objects.filter(chain=f"ballots.poll:{poll.pk}", action="ballots.ballot.cast").count() == VOTERS
+    assert (
+        Event.objects.filter(chain=f"ballots.poll:{poll.pk}", action="ballots.ballot.cast").count() == VOTERS
+    )
     poll = do_close_poll(poll, actor=system)
     assert dict(poll.result["ranking"]) == {"1": VOTERS, "2": VOTERS, "3": 0}

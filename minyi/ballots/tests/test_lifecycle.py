@@ -31,8 +31,11 @@ def test_full_lifecycle_records_each_step(make_poll, members, official) -> None:
     assert poll.state == PollState.PUBLISHED and poll.electorate_size == 5 and poll.participants == 5
     assert poll.result["yes"] == 3 and poll.result["passed"] is True and poll.result["base"] == 4
     assert [e.action for e in events(poll)] == [
-        "ballots.poll.create", "ballots.poll.open", *["ballots.ballot.cast"] * 5,
-        "ballots.poll.close", "ballots.poll.publish",
+        "ballots.poll.create",
+        "ballots.poll.open",
+        *["ballots.ballot.cast"] * 5,
+        "ballots.poll.close",
+        "ballots.poll.publish",
     ]
     assert events(poll, "ballots.poll.publish")[0].data["result"]["passed"] is True
     assert all(e.public for e in events(poll))
@@ -41,10 +44,14 @@ def test_full_lifecycle_records_each_step(make_poll, members, official) -> None:
 @pytest.mark.parametrize(
     ("steps", "action"),
     [
-        ([], "close"), ([], "publish"),
-        (["open"], "open"), (["open"], "publish"),
-        (["open", "close"], "open"), (["open", "close"], "close"),
-        (["open", "close", "publish"], "publish"), (["open", "close", "publish"], "open"),
+        ([], "close"),
+        ([], "publish"),
+        (["open"], "open"),
+        (["open"], "publish"),
+        (["open", "close"], "open"),
+        (["open", "close"], "close"),
+        (["open", "close", "publish"], "publish"),
+        (["open", "close", "publish"], "open"),
     ],
 )
 def test_wrong_state_refused_and_nothing_recorded(make_poll, members, official, steps, action) -> None:
@@ -149,8 +156,15 @@ def test_majority_of_all_members(make_poll, members, system) -> None:
 def test_bad_poll_refused(council, official, method, rule, options, extra, code) -> None:
     from minyi.ballots.actions import OptionInput
 
-    data = PollInput(unit=council, title="议题", method=method, secrecy=extra.pop("secrecy", "named"), rule=rule,
-                     options=[OptionInput(label=o) for o in options], **extra)
+    data = PollInput(
+        unit=council,
+        title="议题",
+        method=method,
+        secrecy=extra.pop("secrecy", "named"),
+        rule=rule,
+        options=[OptionInput(label=o) for o in options],
+        **extra,
+    )
     before = Event.objects.count()
     with pytest.raises(ActionError) as exc:
         do_create_poll(data, actor=as_actor(official))

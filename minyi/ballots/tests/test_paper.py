@@ -104,7 +104,9 @@ def test_paper_rules(make_poll, members, official, official2) -> None:
 
 
 def test_paper_competitive_vote(make_poll, members, official, official2) -> None:
-    poll = make_poll("choose", "secret", {"seats": 1, "base": "present"}, ["甲", "乙", "丙"], counting="paper")
+    poll = make_poll(
+        "choose", "secret", {"seats": 1, "base": "present"}, ["甲", "乙", "丙"], counting="paper"
+    )
     do_open_poll(poll, actor=as_actor(official), present=members)
     do_close_poll(poll, actor=as_actor(official))
     too_many = PaperCountInput(counts={"1": 5, "2": 1, "3": 0}, ballots_returned=5)

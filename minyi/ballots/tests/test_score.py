@@ -11,10 +11,21 @@ from minyi.core.models import Event
 
 RULE = {
     "groups": [
-        {"code": "deputies", "name": "人大代表", "weight": "0.6",
-         "criteria": [{"code": "work", "name": "工作实绩", "weight": 7}, {"code": "style", "name": "工作作风", "weight": 3}]},
-        {"code": "residents", "name": "群众代表", "weight": "0.4",
-         "criteria": [{"code": "overall", "name": "总体评价"}]},
+        {
+            "code": "deputies",
+            "name": "人大代表",
+            "weight": "0.6",
+            "criteria": [
+                {"code": "work", "name": "工作实绩", "weight": 7},
+                {"code": "style", "name": "工作作风", "weight": 3},
+            ],
+        },
+        {
+            "code": "residents",
+            "name": "群众代表",
+            "weight": "0.4",
+            "criteria": [{"code": "overall", "name": "总体评价"}],
+        },
     ],
 }
 
@@ -36,7 +47,9 @@ def test_weighted_score_and_grade(score_poll, members, system) -> None:
     assert subject["score"] == "78.30"  # 0.6 × 87 + 0.4 × 65.25
     assert subject["grade"] == "基本满意"
     assert [(g["code"], g["raters"], g["mean"]) for g in subject["groups"]] == [
-        ("deputies", 3, "87.00"), ("residents", 2, "65.25")]
+        ("deputies", 3, "87.00"),
+        ("residents", 2, "65.25"),
+    ]
 
 
 def test_empty_group_reweighted(score_poll, members, system) -> None:

@@ -43,7 +43,11 @@ def test_minimum_is_the_exact_boundary(count: int, base: int, a: int, b: int, st
     num, den = min(a, b), max(a, b)
     threshold = Threshold(num, den, strict)
     assert threshold.reached(count, base) == (count >= threshold.minimum(base))
-    exact = Fraction(count, 1) > Fraction(num * base, den) if strict else Fraction(count) >= Fraction(num * base, den)
+    exact = (
+        Fraction(count, 1) > Fraction(num * base, den)
+        if strict
+        else Fraction(count) >= Fraction(num * base, den)
+    )
     assert threshold.reached(count, base) == exact
 
 
@@ -92,14 +96,18 @@ def test_no_ballots_never_pass_even_at_least_zero() -> None:
 def test_counts_equal_ballots(ballots: list[str]) -> None:
     counts = tally.count_yes_no(ballots)
     assert counts.cast == len(ballots)
-    assert (counts.yes, counts.no, counts.abstain) == tuple(ballots.count(c) for c in ("yes", "no", "abstain"))
+    assert (counts.yes, counts.no, counts.abstain) == tuple(
+        ballots.count(c) for c in ("yes", "no", "abstain")
+    )
 
 
 @given(st.integers(0, 60), st.integers(0, 60), st.integers(0, 60), st.integers(0, 30))
 def test_majority_rules_agree_with_exact_fractions(yes: int, no: int, abstain: int, absent: int) -> None:
     t = turnout(electorate=yes + no + abstain + absent, present=yes + no + abstain)
     for base, denominator_of in [
-        (Base.YES_NO, yes + no), (Base.CAST, yes + no + abstain), (Base.PRESENT, yes + no + abstain),
+        (Base.YES_NO, yes + no),
+        (Base.CAST, yes + no + abstain),
+        (Base.PRESENT, yes + no + abstain),
         (Base.ELECTORATE, yes + no + abstain + absent),
     ]:
         assert tally.decide_yes_no(yn(yes, no, abstain), MajorityRule(base, HALF), t).passed == (
@@ -120,8 +128,13 @@ def test_unknown_choice_refused() -> None:
 CANDIDATES = ["a", "b", "c", "d", "e"]
 
 
-def choose(votes: dict[str, int], seats: int = 2, electorate: int = 10, tie: TieRule = TieRule.RUNOFF,
-           ballots: int = 10) -> tally.ChooseOutcome:
+def choose(
+    votes: dict[str, int],
+    seats: int = 2,
+    electorate: int = 10,
+    tie: TieRule = TieRule.RUNOFF,
+    ballots: int = 10,
+) -> tally.ChooseOutcome:
     rule = ChooseRule(seats=seats, base=Base.ELECTORATE, threshold=HALF, tie_rule=tie)
     counts = tally.ChooseCounts(votes=dict.fromkeys(CANDIDATES, 0) | votes, ballots=ballots)
     return tally.decide_choose(counts, rule, turnout(electorate=electorate))
@@ -140,7 +153,9 @@ def test_exactly_half_of_electorate_is_not_elected() -> None:
 
 def test_boundary_tie_runoff_lists_tied_candidates() -> None:
     out = choose({"a": 9, "b": 7, "c": 7, "d": 1})
-    assert out.elected == ("a",) and out.tied == ("b", "c") and out.runoff == ("b", "c") and out.open_seats == 1
+    assert (
+        out.elected == ("a",) and out.tied == ("b", "c") and out.runoff == ("b", "c") and out.open_seats == 1
+    )
 
 
 def test_boundary_tie_leave_open() -> None:
@@ -194,7 +209,9 @@ def test_choose_invariants(args: tuple[int, list[list[str]], int, TieRule]) -> N
     for key in out.elected:
         assert 2 * counts.votes[key] > electorate
         # nobody unelected outvotes an elected candidate
-        assert all(counts.votes[other] <= counts.votes[key] for other in CANDIDATES if other not in out.elected)
+        assert all(
+            counts.votes[other] <= counts.votes[key] for other in CANDIDATES if other not in out.elected
+        )
     if out.tied:
         assert len({counts.votes[k] for k in out.tied}) == 1 and len(out.tied) > out.open_seats
     if tie is TieRule.LEAVE_OPEN:
@@ -234,8 +251,9 @@ def test_score_range_and_form_checked() -> None:
 
 
 def test_groups_combined_by_weight_and_graded() -> None:
-    out = tally.decide_scores({"deputies": [Fraction(90), Fraction(80)], "residents": [Fraction(70)],
-                               "staff": [Fraction(60)]}, RULE)
+    out = tally.decide_scores(
+        {"deputies": [Fraction(90), Fraction(80)], "residents": [Fraction(70)], "staff": [Fraction(60)]}, RULE
+    )
     assert out.score == Fraction(85 * 50 + 70 * 30 + 60 * 20, 100)  # 75.5
     assert out.grade == "基本满意"
 
@@ -261,8 +279,13 @@ def test_empty_group_rules() -> None:
     assert nobody.score is None and nobody.incomplete == ("deputies", "residents", "staff")
 
 
-@given(st.dictionaries(st.sampled_from(["deputies", "residents", "staff"]),
-                       st.lists(st.integers(0, 100).map(Fraction), min_size=1, max_size=20), min_size=1))
+@given(
+    st.dictionaries(
+        st.sampled_from(["deputies", "residents", "staff"]),
+        st.lists(st.integers(0, 100).map(Fraction), min_size=1, max_size=20),
+        min_size=1,
+    )
+)
 def test_combined_score_stays_within_group_means(scores: dict[str, list[Fraction]]) -> None:
     out = tally.decide_scores(scores, RULE)
     means = [sum(v) / len(v) for v in scores.values()]
