@@ -22,8 +22,8 @@ class _Strict(BaseModel):
 
 
 class ThresholdInput(_Strict):
-    numerator: int = Field(1, ge=0)
-    denominator: int = Field(2, ge=1)
+    numerator: int = Field(default=1, ge=0)
+    denominator: int = Field(default=2, ge=1)
     strict: bool = True  # True: "more than" (过半数); False: "at least" (三分之二以上, 含本数)
 
     @model_validator(mode="after")
@@ -38,7 +38,7 @@ class ThresholdInput(_Strict):
 
 class MajorityRuleInput(_Strict):
     base: tally.Base = tally.Base.YES_NO
-    threshold: ThresholdInput = ThresholdInput()
+    threshold: ThresholdInput = Field(default_factory=ThresholdInput)
 
     def to_tally(self) -> tally.MajorityRule:
         return tally.MajorityRule(base=self.base, threshold=self.threshold.to_tally())
@@ -47,7 +47,7 @@ class MajorityRuleInput(_Strict):
 class ChooseRuleInput(_Strict):
     seats: int = Field(ge=1)
     base: tally.Base = tally.Base.ELECTORATE
-    threshold: ThresholdInput = ThresholdInput()
+    threshold: ThresholdInput = Field(default_factory=ThresholdInput)
     tie_rule: tally.TieRule = tally.TieRule.RUNOFF
 
     @field_validator("base")

@@ -78,6 +78,8 @@ def check_paper_counts(poll: Poll, data: PaperCountInput) -> None:
 @transaction.atomic
 def do_enter_paper_counts(poll: Poll, data: PaperCountInput, *, actor: Actor) -> PaperCount:
     """Type in (or correct, before confirmation) the counts of a closed paper poll."""
+    if actor.person is None:
+        raise NotPermitted("official_required", _("纸质计票结果须由工作人员本人录入"), {})
     poll = lock_poll(poll)
     check_paper_counts(poll, data)
     paper = PaperCount.objects.select_for_update().filter(poll=poll).first()

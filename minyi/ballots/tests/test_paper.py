@@ -118,3 +118,9 @@ def test_paper_competitive_vote(make_poll, members, official, official2) -> None
     do_confirm_paper_counts(poll, data, actor=as_actor(official2))
     poll.refresh_from_db()
     assert poll.result["elected"] == ["1"]
+
+
+def test_system_cannot_enter_paper_counts(paper_poll, system) -> None:
+    with pytest.raises(ActionError) as exc:
+        do_enter_paper_counts(paper_poll, COUNTS, actor=system)
+    assert exc.value.code == "official_required"
