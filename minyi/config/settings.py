@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "ninja",
     "minyi.core",
+    "minyi.ballots",
     "minyi.portal",
 ]
 
