@@ -8,7 +8,6 @@ small so the run stays well under two minutes on a two-core machine.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 from types import SimpleNamespace
 from typing import Any
 
@@ -17,7 +16,6 @@ import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
-from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from hypothesis.internal.conjecture import utils as cu
 from schemathesis.checks import not_a_server_error
@@ -26,8 +24,9 @@ from minyi.config.wsgi import application
 from minyi.core.actions.roles import do_grant_role
 from minyi.core.actions.tokens import do_create_token
 from minyi.core.actors import Actor
-from minyi.core.models import ProcessInstance, RoleGrant
+from minyi.core.models import RoleGrant
 from minyi.core.notify import notify
+from minyi.core.tests.standin_instances import standin_instance
 
 MAX_EXAMPLES = 12
 
@@ -94,18 +93,9 @@ def fuzzer(tree, make_person, system) -> Fuzzer:
     resident = make_person("resident", tree.community, name="居民")
     do_grant_role(resident, "council_member", tree.community, actor=system)
     notify([admin], kind="test", title="通知")
-    now = timezone.now()
-    ProcessInstance.objects.create(
-        process="voice",
-        version=1,
-        subject_type="voices.voice",
-        subject_id="1",
-        title="路灯",
-        unit=tree.community,
-        state="handling",
-        state_entered_at=now,
-        deadline_at=now + timedelta(days=3),
-    )
+    instance = standin_instance(title="路灯", unit=tree.community, awaiting_roles=["community_staff"])
+    instance.subject_id = str(tree.community.pk)  # a subject that exists
+    instance.save(update_fields=["subject_id"])
     made = do_create_token(admin, actor=Actor(person=admin), name="fuzz")
     for name in ("spare-1", "spare-2"):
         do_create_token(admin, actor=Actor(person=admin), name=name)

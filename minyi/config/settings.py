@@ -16,7 +16,7 @@ ALLOWED_HOSTS = env.items("MINYI_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver
 CSRF_TRUSTED_ORIGINS = env.items("MINYI_CSRF_TRUSTED_ORIGINS", "http://127.0.0.1:8000,http://localhost:8000")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "minyi.core.admin_site.MinyiAdminConfig",  # django.contrib.admin, opened to scoped administrators
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "ninja",
     "minyi.core",
+    "minyi.ballots",
     "minyi.portal",
 ]
 
@@ -103,6 +104,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 # Front-end packages come from npm (package.json + package-lock.json); only their built files are served.
 STATICFILES_DIRS = [
+    BASE_DIR / "minyi" / "static",  # the hand-written CSS and JS shared by every app
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
 ]
@@ -114,6 +116,8 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MINYI_UPLOAD_MAX_BYTES = env.integer("MINYI_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+# Decoded size limit for uploaded images (width × height × frames): a small file must not inflate to gigabytes.
+MINYI_UPLOAD_MAX_PIXELS = env.integer("MINYI_UPLOAD_MAX_PIXELS", 40_000_000)
 
 # Background work: Huey on SQLite embedded, Redis when MINYI_REDIS_URL is set.
 MINYI_REDIS_URL = env.text("MINYI_REDIS_URL", "")
@@ -149,12 +153,16 @@ MINYI_CHECKPOINT_MINUTES = env.integer("MINYI_CHECKPOINT_MINUTES", 60)
 MINYI_SWEEP_MINUTES = env.integer("MINYI_SWEEP_MINUTES", 10)
 
 MINYI_SITE_NAME = env.text("MINYI_SITE_NAME", "示范市民意平台")
+# Public address of the site, used to make absolute links in emails and SMS.
+MINYI_SITE_URL = env.text("MINYI_SITE_URL", "http://127.0.0.1:8000")
 MINYI_API_PAGE_SIZE = env.integer("MINYI_API_PAGE_SIZE", 50)
 # API tokens: longest lifetime a person may choose, how many live tokens one person may hold, and how
 # stale `last_used_at` may get before a request refreshes it (one write per interval, not per request).
 MINYI_API_TOKEN_MAX_DAYS = env.integer("MINYI_API_TOKEN_MAX_DAYS", 365)
 MINYI_API_TOKEN_MAX_PER_PERSON = env.integer("MINYI_API_TOKEN_MAX_PER_PERSON", 20)
 MINYI_API_TOKEN_TOUCH_SECONDS = env.integer("MINYI_API_TOKEN_TOUCH_SECONDS", 60)
+# Rows shown in each list of the public portal's home page (publicity board, stations, deputies).
+MINYI_PORTAL_LIST_SIZE = env.integer("MINYI_PORTAL_LIST_SIZE", 20)
 
 LOGGING = {
     "version": 1,

@@ -11,3 +11,5 @@ class CoreConfig(AppConfig):
         from minyi.core.engine.registry import load_all_definitions
 
         load_all_definitions()
+        # Registers the actions that carry out role-request steps taken from pages and the API.
+        from minyi.core.actions import role_requests  # noqa: F401

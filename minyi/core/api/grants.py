@@ -1,4 +1,4 @@
-"""Granting and revoking roles (rule `core.grant_role` on the unit concerned)."""
+"""Granting and revoking roles (rules `core.grant_role` on the unit, `core.revoke_role` on the grant)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from minyi.core.models import Person, RoleGrant, Unit
 
 router = Router(tags=["roles"])
 
-# The roles through which core.grant_role is held (see minyi/core/rules.py).
+# The roles through which core.grant_role / core.revoke_role are held (see minyi/core/rules.py).
 GRANTING_ROLES = ("admin",)
 
 
@@ -32,8 +32,8 @@ class GrantIn(Schema):
     note: Annotated[Text, Field(max_length=200)] = ""
 
 
-def _require_grant_perm(person: Person, unit: Unit) -> None:
-    if not person.has_perm("core.grant_role", unit):
+def _require(person: Person, perm: str, obj: Unit | RoleGrant, unit: Unit) -> None:
+    if not person.has_perm(perm, obj):
         raise NotPermitted("not_permitted", _("您无权在该单位授予或撤销角色"), {"unit": unit.pk})
 
 
@@ -41,7 +41,7 @@ def _require_grant_perm(person: Person, unit: Unit) -> None:
 def create_role_grant(request: HttpRequest, data: GrantIn) -> Status:
     me = current_person(request)
     unit = get_object_or_404(Unit, pk=data.unit)
-    _require_grant_perm(me, unit)
+    _require(me, "core.grant_role", unit, unit)
     grantee = get_object_or_404(Person, pk=data.person)
     grant = do_grant_role(
         grantee, data.role, unit, actor=actor_in_role(me, GRANTING_ROLES, unit), note=data.note
@@ -59,6 +59,6 @@ class RevokeGrantIn(Schema):
 def revoke_role_grant(request: HttpRequest, grant_id: ObjectId, data: RevokeGrantIn) -> GrantOut:
     me = current_person(request)
     grant = get_object_or_404(RoleGrant.objects.select_related("unit"), pk=grant_id)
-    _require_grant_perm(me, grant.unit)
+    _require(me, "core.revoke_role", grant, grant.unit)
     grant = do_revoke_role(grant, actor=actor_in_role(me, GRANTING_ROLES, grant.unit), reason=data.reason)
     return grant_out(grant)

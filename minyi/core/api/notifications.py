@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router
 
-from minyi.core.actions.notifications import do_mark_notification_read
+from minyi.core.actions.notifications import do_mark_read
 from minyi.core.api.schemas import NotificationOut
 from minyi.core.apiutil.actors import actor_as_self
 from minyi.core.apiutil.auth import current_person
@@ -52,4 +52,6 @@ def read_notification(request: HttpRequest, notification_id: ObjectId) -> Notifi
     """Mark one of mine read (idempotent). Someone else's is a 404."""
     me = current_person(request)
     notification = get_object_or_404(Notification, pk=notification_id, recipient=me)
-    return notification_out(do_mark_notification_read(notification, actor=actor_as_self(me)))
+    do_mark_read(me, actor=actor_as_self(me), notification_id=notification.pk)
+    notification.refresh_from_db(fields=["read_at"])
+    return notification_out(notification)

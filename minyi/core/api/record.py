@@ -17,6 +17,7 @@ from minyi.core.apiutil.pagination import Page, PageQuery, paginate
 from minyi.core.apiutil.types import ObjectId, Text
 from minyi.core.errors import NotFound
 from minyi.core.models import Event, Person, ProcessInstance
+from minyi.core.record.public import PUBLIC_EVENT_RELATED, public_event_view
 from minyi.core.roles import SUPERVISORY_ROLE_CODES
 from minyi.core.scope import has_role, scope_q
 
@@ -31,15 +32,16 @@ def visible_events(person: Person | None) -> QuerySet[Event]:
     """Public events for everyone; every event for those who may verify the record over its unit."""
     visible = Q(public=True)
     if person is not None:
+        # The rule answers no for an event without a unit, and so does this query.
         visible |= scope_q(person, VERIFYING_ROLES, field="unit__path")
-        if has_role(person, VERIFYING_ROLES):
-            # The rule reads a unit-less event as "any unit": any verifier may see it.
-            visible |= Q(unit__isnull=True)
     return Event.objects.filter(visible)
 
 
 def event_out(event: Event, person: Person | None) -> EventOut:
-    may_verify = person is not None and has_role(person, VERIFYING_ROLES, event.unit)
+    may_verify = (
+        person is not None and event.unit_id is not None and has_role(person, VERIFYING_ROLES, event.unit)
+    )
+    shown = public_event_view(event)
     return EventOut(
         id=event.pk,
         chain=event.chain,
@@ -48,14 +50,17 @@ def event_out(event: Event, person: Person | None) -> EventOut:
         prev_hash=event.prev_hash,
         occurred_at=event.occurred_at,
         action=event.action,
+        action_label=shown.action_label,
         subject_type=event.subject_type,
         subject_id=event.subject_id,
         unit_id=event.unit_id,
         actor_role=event.actor_role,
         actor_unit_id=event.actor_unit_id,
+        actor_label=shown.actor_label,
         actor_id=event.actor_id if may_verify else None,
-        data=event.data,
-        reason=event.reason,
+        masked=not may_verify,
+        data=event.data if may_verify else shown.data,
+        reason=event.reason if may_verify else shown.reason,
         public=event.public,
     )
 
@@ -68,10 +73,11 @@ class EventFilters(PageQuery):
 
 @router.get("/record/events", response={200: Page[EventOut], **error_responses(401, 422)}, auth=None)
 def list_events(request: HttpRequest, filters: Query[EventFilters]) -> dict[str, Any]:
-    """Events in the order they happened. Anonymous callers see public events only; `actor_id` is
-    filled only for callers who may verify the record (admins and supervisory roles in scope)."""
+    """Events in the order they happened. Anonymous callers see public events only, in their public
+    projection (personal data masked). Callers who may verify the record over an event's unit
+    (admins and supervisory roles in scope) see every such event unmasked, with `actor_id`."""
     person = optional_person(request)
-    events = visible_events(person).select_related("unit").order_by("occurred_at", "id")
+    events = visible_events(person).select_related(*PUBLIC_EVENT_RELATED).order_by("occurred_at", "id")
     if filters.subject_type:
         events = events.filter(subject_type=filters.subject_type)
     if filters.subject_id:
@@ -85,10 +91,10 @@ def list_events(request: HttpRequest, filters: Query[EventFilters]) -> dict[str,
     "/process-instances/{instance_id}", response={200: ProcessInstanceOut, **error_responses(401, 404, 422)}
 )
 def get_process_instance(request: HttpRequest, instance_id: ObjectId) -> ProcessInstanceOut:
-    """One instance, for those with `core.view_process_instance`; anyone else gets 404 (no existence leak)."""
+    """One instance, for those with `core.view_process`; anyone else gets 404 (no existence leak)."""
     me = current_person(request)
     instance = get_object_or_404(ProcessInstance.objects.select_related("unit"), pk=instance_id)
-    if not me.has_perm("core.view_process_instance", instance):
+    if not me.has_perm("core.view_process", instance):
         raise NotFound("not_found", _("未找到请求的资源"))
     return ProcessInstanceOut(
         id=instance.pk,

@@ -116,12 +116,16 @@ class EventOut(Schema):
     prev_hash: str
     occurred_at: datetime
     action: str
+    action_label: str
     subject_type: str
     subject_id: str
     unit_id: int | None
     actor_role: str
     actor_unit_id: int | None
-    actor_id: int | None  # shown only to those who may verify the record
+    actor_label: str  # role and unit; a name only for officials in office (see docs/public-record.md)
+    actor_id: int | None  # only for callers who may verify the record over the event's unit
+    # Verifiers get the stored data and reason; everyone else the public projection, personal data masked.
+    masked: bool
     data: dict[str, Any]
     reason: str
     public: bool

@@ -6,6 +6,7 @@ from minyi.core.models.notifications import Notification, NotificationPreference
 from minyi.core.models.people import DeputyRecord, LoginFailure, Person
 from minyi.core.models.processes import ProcessDefinitionVersion, ProcessInstance
 from minyi.core.models.record import ChainHead, Checkpoint, Event
+from minyi.core.models.role_requests import RoleRequest
 from minyi.core.models.roles import RoleGrant
 from minyi.core.models.tokens import ApiToken
 from minyi.core.models.units import Unit, UnitKind
@@ -25,6 +26,7 @@ __all__ = [
     "ProcessDefinitionVersion",
     "ProcessInstance",
     "RoleGrant",
+    "RoleRequest",
     "Unit",
     "UnitKind",
 ]

@@ -52,18 +52,24 @@ def ancestor_paths(path: str, steplen: int) -> list[str]:
     return [path[:end] for end in range(steplen, len(path) + 1, steplen)]
 
 
-class Unit(MP_Node):
+class Unit(MP_Node):  # type: ignore[misc]  # treebeard ships no type information
+    # Fields are annotated because mypy cannot infer them on a subclass of an untyped base.
     steplen = 4
-    name = models.CharField(_("名称"), max_length=120)
-    kind = models.CharField(_("类别"), max_length=20, choices=UnitKind.choices)
-    code = models.CharField(
+    path: str
+    depth: int
+    numchild: int
+    pk: int
+    objects: models.Manager[Unit]
+    name: models.CharField[str, str] = models.CharField(_("名称"), max_length=120)
+    kind: models.CharField[str, str] = models.CharField(_("类别"), max_length=20, choices=UnitKind.choices)
+    code: models.CharField[str | None, str | None] = models.CharField(
         _("行政区划代码/单位编码"), max_length=32, unique=True, null=True, blank=True,
         help_text=_("行政区划代码（如 530103）或本平台内的单位编码"),
     )
-    is_active = models.BooleanField(_("启用"), default=True)
-    address = models.CharField(_("地址"), max_length=200, blank=True)
-    phone = models.CharField(_("联系电话"), max_length=40, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    is_active: models.BooleanField[bool, bool] = models.BooleanField(_("启用"), default=True)
+    address: models.CharField[str, str] = models.CharField(_("地址"), max_length=200, blank=True)
+    phone: models.CharField[str, str] = models.CharField(_("联系电话"), max_length=40, blank=True)
+    created_at: models.DateTimeField[object, object] = models.DateTimeField(auto_now_add=True)
 
     node_order_by: list[str] = []
 

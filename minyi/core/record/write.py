@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from minyi.core.actors import Actor
 from minyi.core.models import ChainHead, Event, Unit
-from minyi.core.record.hashing import GENESIS, event_hash, normalise, timestamp
+from minyi.core.record.hashing import GENESIS, event_hash, head_message, normalise, sign, timestamp
 from minyi.core.subjects import chain_name, subject_ref
 
 
@@ -68,7 +68,9 @@ def record_event(
         public=public,
     )
     event.hash = event_hash(hashed_fields(event))
+    event.signature = sign("event", event.hash)
     event.save(force_insert=True)
     head.seq, head.hash = event.seq, event.hash
-    head.save(update_fields=["seq", "hash", "updated_at"])
+    head.signature = sign("head", head_message(chain, head.seq, head.hash))
+    head.save(update_fields=["seq", "hash", "signature", "updated_at"])
     return event

@@ -1,0 +1,294 @@
+"""Moving process instances: start, the one guarded transition, and the recorded manager override.
+
+Who may take a transition: a person holding one of its roles on the instance's unit or an
+ancestor, or holding one of its relational roles on the subject (the subject model answers through
+`relational_roles(person) -> set[str]`). After an overdue escalation with `to_role`, that role takes
+over the office roles of the current state until the instance leaves it (see docs/processes.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import rules
+from django.apps import apps
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from minyi.core.actors import Actor
+from minyi.core.calendar import deadline_after
+from minyi.core.engine.definitions import ProcessDefinition, TransitionDef
+from minyi.core.engine.inputs import clean_inputs
+from minyi.core.engine.registry import current_definition, ensure_stored, get_definition
+from minyi.core.errors import ActionError, Conflict, NotFound, NotPermitted
+from minyi.core.models import Person, ProcessInstance, RoleGrant, Unit
+from minyi.core.record.write import record_event
+from minyi.core.roles import RELATIONAL_ROLE_BY_CODE
+from minyi.core.scope import has_role
+from minyi.core.subjects import subject_ref
+
+
+def now() -> dt.datetime:
+    """The engine's clock (tests move it to fixed dates such as the 2026 Spring Festival)."""
+    return timezone.now()
+
+
+def wrap_roles(roles: Iterable[str]) -> str:
+    """ ",a,b," — the stored form the workbench queries with `awaiting_roles__contains=",a,"`."""
+    codes = list(dict.fromkeys(roles))
+    return f",{','.join(codes)}," if codes else ""
+
+
+def unwrap_roles(stored: str) -> list[str]:
+    return [code for code in stored.split(",") if code]
+
+
+def definition_of(instance: ProcessInstance) -> ProcessDefinition:
+    return get_definition(instance.process, instance.version)
+
+
+def subject_of(instance: ProcessInstance) -> models.Model | None:
+    model = apps.get_model(instance.subject_type)
+    return model._default_manager.filter(pk=instance.subject_id).first()
+
+
+def relational_roles_of(subject: Any, person: Person | None) -> set[str]:
+    if person is None or subject is None or not hasattr(subject, "relational_roles"):
+        return set()
+    return set(subject.relational_roles(person)) & set(RELATIONAL_ROLE_BY_CODE)
+
+
+def enter_state(
+    instance: ProcessInstance, definition: ProcessDefinition, state: str, at: dt.datetime
+) -> None:
+    """Set every field that follows from being in `state` since `at` (caller saves)."""
+    state_def = definition.states[state]
+    instance.state = state
+    instance.state_entered_at = at
+    instance.deadline_at = (
+        deadline_after(at, state_def.deadline.days, state_def.deadline.calendar)
+        if state_def.deadline
+        else None
+    )
+    instance.awaiting_roles = "" if state_def.final else wrap_roles(definition.awaiting_roles(state))
+    instance.overdue_steps_applied = 0
+    instance.is_final = state_def.final
+
+
+STATE_FIELDS = [
+    "state",
+    "state_entered_at",
+    "deadline_at",
+    "awaiting_roles",
+    "overdue_steps_applied",
+    "is_final",
+    "updated_at",
+]
+
+
+def escalated_roles(instance: ProcessInstance, definition: ProcessDefinition) -> set[str]:
+    """Roles made responsible by an escalation, beyond what the definition names for this state."""
+    return set(unwrap_roles(instance.awaiting_roles)) - set(definition.awaiting_roles(instance.state))
+
+
+def effective_roles(
+    transition: TransitionDef, instance: ProcessInstance, definition: ProcessDefinition
+) -> set[str]:
+    """The roles that may take `transition` now: its own, with office roles handed to an escalation role."""
+    awaiting = set(unwrap_roles(instance.awaiting_roles))
+    roles = set(transition.relational_roles) | (set(transition.office_roles) & awaiting)
+    if transition.office_roles:
+        roles |= escalated_roles(instance, definition)
+    return roles
+
+
+def may_take(
+    person: Person | None,
+    transition: TransitionDef,
+    instance: ProcessInstance,
+    definition: ProcessDefinition,
+    subject: Any,
+) -> bool:
+    roles = effective_roles(transition, instance, definition)
+    if has_role(person, roles - set(RELATIONAL_ROLE_BY_CODE), instance.unit):
+        return True
+    return bool(roles & relational_roles_of(subject, person))
+
+
+def responsible_people(instance: ProcessInstance, subject: Any = None) -> list[Person]:
+    """Everyone who may act now: awaiting office roles on the unit or an ancestor, and relational holders."""
+    awaiting = unwrap_roles(instance.awaiting_roles)
+    grants = (
+        RoleGrant.objects.active()
+        .filter(role__in=awaiting, unit__path__in=instance.unit.ancestor_paths(), person__is_active=True)
+        .select_related("person")
+        .order_by("person_id")
+    )
+    people = {grant.person.pk: grant.person for grant in grants}
+    if subject is not None and hasattr(subject, "relational_people"):
+        for role in set(awaiting) & set(RELATIONAL_ROLE_BY_CODE):
+            for person in subject.relational_people(role):
+                people.setdefault(person.pk, person)
+    return list(people.values())
+
+
+@transaction.atomic
+def start(
+    process_name: str,
+    *,
+    subject: models.Model,
+    unit: Unit,
+    title: str,
+    actor: Actor,
+    inputs: Mapping[str, Any] | None = None,
+) -> ProcessInstance:
+    """Begin one run of `process_name` for `subject`; records `<process>.start`.
+
+    Whether the actor may start it is the calling action's question (e.g. anyone may request a role).
+    """
+    try:
+        definition = current_definition(process_name)
+    except LookupError:
+        raise NotFound("process_unknown", _("未知的流程：%(name)s") % {"name": process_name}) from None
+    ensure_stored(definition)
+    cleaned = clean_inputs(definition.start_inputs, inputs or {})
+    kind, pk = subject_ref(subject)
+    instance = ProcessInstance(
+        process=definition.name,
+        version=definition.version,
+        subject_type=kind,
+        subject_id=pk,
+        title=title[:200],
+        unit=unit,
+    )
+    enter_state(instance, definition, definition.initial, now())
+    try:
+        with transaction.atomic():
+            instance.save(force_insert=True)
+    except IntegrityError:
+        raise Conflict("process_already_started", _("该事项已有进行中的此流程")) from None
+    record_event(
+        actor=actor,
+        action=f"{definition.name}.start",
+        subject=subject,
+        unit=unit,
+        public=definition.public,
+        data={
+            "instance": instance.pk,
+            "version": definition.version,
+            "to": definition.initial,
+            "inputs": cleaned,
+        },
+    )
+    return instance
+
+
+def _locked(instance: ProcessInstance) -> ProcessInstance:
+    return ProcessInstance.objects.select_for_update().select_related("unit").get(pk=instance.pk)
+
+
+def _refresh(target: ProcessInstance, source: ProcessInstance) -> ProcessInstance:
+    """Copy the saved row into the caller's object so the caller never holds a stale instance."""
+    for name in [*STATE_FIELDS, "unit_id"]:
+        setattr(target, name, getattr(source, name))
+    target.unit = source.unit
+    return target
+
+
+@transaction.atomic
+def transition(
+    instance: ProcessInstance,
+    name: str,
+    *,
+    actor: Actor,
+    inputs: Mapping[str, Any] | None = None,
+    reason: str = "",
+) -> ProcessInstance:
+    """Take transition `name`, or refuse with an ActionError having written nothing."""
+    locked = _locked(instance)
+    definition = definition_of(locked)
+    step = definition.transitions.get(name)
+    if step is None:
+        raise ActionError(
+            "transition_unknown",
+            _("流程“%(process)s”没有“%(name)s”这一步") % {"process": definition.title.zh, "name": name},
+            {"transition": name},
+        )
+    if locked.is_final:
+        raise ActionError("process_final", _("流程已结束，不能再办理"), {"state": locked.state})
+    if locked.state not in step.sources:
+        raise ActionError(
+            "transition_wrong_state",
+            _("当前状态“%(state)s”下不能“%(step)s”")
+            % {"state": definition.states[locked.state].title.zh, "step": step.title.zh},
+            {"state": locked.state, "transition": name},
+        )
+    subject = subject_of(locked)
+    if not actor.is_system and not may_take(actor.person, step, locked, definition, subject):
+        raise NotPermitted(
+            "not_permitted", _("您没有办理“%(step)s”的权限") % {"step": step.title.zh}, {"transition": name}
+        )
+    reason = reason.strip()
+    if step.require_reason and not reason:
+        raise ActionError(
+            "reason_required", _("“%(step)s”必须说明理由") % {"step": step.title.zh}, {"field": "reason"}
+        )
+    cleaned = clean_inputs(step.inputs, inputs or {})
+    source_state = locked.state
+    enter_state(locked, definition, step.target, now())
+    locked.save(update_fields=STATE_FIELDS)
+    record_event(
+        actor=actor,
+        action=f"{definition.name}.{name}",
+        subject=subject or locked,
+        unit=locked.unit,
+        public=definition.public,
+        reason=reason,
+        data={"instance": locked.pk, "from": source_state, "to": step.target, "inputs": cleaned},
+    )
+    instance.cleaned_inputs = cleaned  # type: ignore[attr-defined]
+    return _refresh(instance, locked)
+
+
+def available_transitions(instance: ProcessInstance, person: Person | None) -> list[TransitionDef]:
+    """The transitions `person` may take now, in definition order (pages show only these)."""
+    if instance.is_final or person is None:
+        return []
+    definition = definition_of(instance)
+    candidates = definition.transitions_from(instance.state)
+    if not candidates:
+        return []
+    subject = subject_of(instance)
+    return [step for step in candidates if may_take(person, step, instance, definition, subject)]
+
+
+@transaction.atomic
+def override(instance: ProcessInstance, to_state: str, *, actor: Actor, reason: str) -> ProcessInstance:
+    """A manager puts the instance in any declared state (rule `core.override_process`); recorded."""
+    locked = _locked(instance)
+    definition = definition_of(locked)
+    if not actor.is_system and not rules.has_perm("core.override_process", actor.person, locked):
+        raise NotPermitted("not_permitted", _("您没有干预该流程的权限"))
+    if to_state not in definition.states:
+        raise ActionError(
+            "state_unknown", _("未知的状态：%(state)s") % {"state": to_state}, {"field": "to_state"}
+        )
+    reason = reason.strip()
+    if not reason:
+        raise ActionError("reason_required", _("干预流程必须说明理由"), {"field": "reason"})
+    source_state = locked.state
+    enter_state(locked, definition, to_state, now())
+    locked.save(update_fields=STATE_FIELDS)
+    record_event(
+        actor=actor,
+        action=f"{definition.name}.override",
+        subject=subject_of(locked) or locked,
+        unit=locked.unit,
+        public=definition.public,
+        reason=reason,
+        data={"instance": locked.pk, "from": source_state, "to": to_state},
+    )
+    return _refresh(instance, locked)

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# One command for a fresh machine: install what the tests need, then lint, type-check and run the
+# whole suite on SQLite — and again on PostgreSQL when MINYI_TEST_DATABASE_URL is set.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install.sh
+
+# Browser tests drive Debian's chromium; without CJK fonts Chinese renders as boxes.
+if ! command -v chromium >/dev/null 2>&1 || [ ! -d /usr/share/fonts/opentype/noto ]; then
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
+fi
+
+echo "== ruff"
+.venv/bin/ruff check .
+echo "== mypy"
+.venv/bin/mypy minyi
+
+echo "== pytest (SQLite)"
+env -u MINYI_TEST_DATABASE_URL .venv/bin/python -m pytest -q -W ignore::DeprecationWarning "$@"
+
+if [ -n "${MINYI_TEST_DATABASE_URL:-}" ]; then
+  echo "== pytest (PostgreSQL: ${MINYI_TEST_DATABASE_URL%%@*}@…)"
+  .venv/bin/python -m pytest -q -W ignore::DeprecationWarning "$@"
+fi
