@@ -82,8 +82,9 @@ def register_action_labels(labels: Mapping[str, str | Promise]) -> None:
 
 
 def action_label(action: str) -> str:
+    """The action in words; an action no app has named yet reads neutrally, never as its code."""
     label = ACTION_LABELS.get(action)
-    return str(label) if label is not None else action
+    return str(label) if label is not None else str(_("公示事项"))
 
 
 @dataclass(frozen=True)
