@@ -9,9 +9,11 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+
 from minyi.core.masking import mask_name
 from minyi.core.models import DeputyRecord, Unit, UnitKind
 from minyi.core.record.public import public_event_view, public_events
+
 
 @dataclass(frozen=True)
 class DeputyCard:

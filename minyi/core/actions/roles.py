@@ -10,8 +10,8 @@ from minyi.core.actors import Actor
 from minyi.core.errors import ActionError
 from minyi.core.models import Person, RoleGrant, Unit
 from minyi.core.record.write import record_event
-from minyi.core.scope import forget_grants
 from minyi.core.roles import ROLE_BY_CODE
+from minyi.core.scope import forget_grants
 
 
 def check_grant_role(person: Person, role: str, unit: Unit) -> None:

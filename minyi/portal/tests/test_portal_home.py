@@ -7,9 +7,9 @@ from django.urls import reverse
 from minyi.core.actions.people import DeputyInput, do_add_deputy_record
 from minyi.core.actions.units import UnitInput, do_create_unit
 from minyi.core.actors import Actor
+from minyi.core.masking import mask_name
 from minyi.core.models import Event
 from minyi.core.record.write import record_event
-from minyi.core.masking import mask_name
 
 
 def test_mask_name():
