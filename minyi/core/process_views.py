@@ -15,13 +15,16 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from minyi.core.actors import Actor
 from minyi.core.engine import runtime
 from minyi.core.engine.definitions import ProcessDefinition, TransitionDef
 from minyi.core.engine.steps import perform
 from minyi.core.errors import ActionError
+from minyi.core.http import current_person
 from minyi.core.models import Event, Person, ProcessInstance
 from minyi.core.process_forms import OverrideForm, transition_form_class
 from minyi.core.roles import role_label
+from minyi.core.scope import authorizing_grant
 
 
 @dataclass(frozen=True)
@@ -81,7 +84,7 @@ def trail(instance: ProcessInstance, definition: ProcessDefinition, viewer: Pers
 def _context(request: HttpRequest, instance: ProcessInstance, bound: tuple[str, forms.Form] | None = None,
              override_form: OverrideForm | None = None) -> dict[str, Any]:
     definition = runtime.definition_of(instance)
-    person: Person = request.user  # type: ignore[assignment]
+    person = current_person(request)
     steps = []
     for step in runtime.available_transitions(instance, person):
         form = bound[1] if bound and bound[0] == step.name else transition_form_class(step)(prefix=step.name)
@@ -127,7 +130,7 @@ def instance_act(request: HttpRequest, pk: int, name: str) -> HttpResponse:
         reason = data.pop("reason", "") or ""
         inputs = {key: value for key, value in data.items() if value not in (None, "")}
         try:
-            perform(instance, name, person=request.user, inputs=inputs, reason=reason)  # type: ignore[arg-type]
+            perform(instance, name, person=current_person(request), inputs=inputs, reason=reason)
         except ActionError as error:
             form.add_error(error.details.get("field") if error.details.get("field") in form.fields else None,
                            error.message)
@@ -149,7 +152,7 @@ def instance_override(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             runtime.override(instance, form.cleaned_data["to_state"], reason=form.cleaned_data["reason"],
-                             actor=_admin_actor(request.user, instance))  # type: ignore[arg-type]
+                             actor=_admin_actor(current_person(request), instance))
         except ActionError as error:
             form.add_error(None, error.message)
         else:
@@ -158,10 +161,6 @@ def instance_override(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "core/process_instance.html", _context(request, instance, override_form=form), status=400)
 
 
-def _admin_actor(person: Person, instance: ProcessInstance) -> Any:
-    from minyi.core.actors import Actor
-    from minyi.core.scope import active_grants
-
-    grants = [g for g in active_grants(person) if g.role == "admin" and instance.unit.path.startswith(g.unit.path)]
-    nearest = max(grants, key=lambda g: len(g.unit.path)) if grants else None
-    return Actor(person=person, role="admin", unit=nearest.unit if nearest else None)
+def _admin_actor(person: Person, instance: ProcessInstance) -> Actor:
+    grant = authorizing_grant(person, "admin", instance.unit)
+    return Actor(person=person, role="admin", unit=grant.unit if grant else None)

@@ -14,6 +14,7 @@ from minyi.core.actions.role_requests import PROCESS, do_request_role, instance_
 from minyi.core.actors import Actor
 from minyi.core.engine.labels import describe
 from minyi.core.errors import ActionError
+from minyi.core.http import current_person
 from minyi.core.models import ProcessInstance, RoleRequest, Unit
 from minyi.core.process_forms import UnitChoiceField
 from minyi.core.roles import ROLE_CHOICES
@@ -29,18 +30,19 @@ class RoleRequestForm(forms.Form):
 
 @login_required
 def request_role(request: HttpRequest) -> HttpResponse:
+    person = current_person(request)
     form = RoleRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         unit = Unit.objects.get(pk=form.cleaned_data["unit"])
         try:
             created = do_request_role(form.cleaned_data["role"], unit, note=form.cleaned_data["note"],
-                                      actor=Actor(person=request.user))  # type: ignore[arg-type]
+                                      actor=Actor(person=person))
         except ActionError as error:
             form.add_error("role" if error.details.get("field") == "role" else None, error.message)
         else:
             messages.success(request, _("申请已提交，等待单位管理员审批"))
             return redirect("core:process_instance", pk=instance_for(created).pk)
-    mine = list(RoleRequest.objects.filter(person=request.user).select_related("unit").order_by("-created_at")[:20])
+    mine = list(RoleRequest.objects.filter(person=person).select_related("unit").order_by("-created_at")[:20])
     kind = RoleRequest._meta.label_lower
     instances = {
         i.subject_id: i
@@ -49,6 +51,5 @@ def request_role(request: HttpRequest) -> HttpResponse:
     }
     rows = [(r, instances.get(str(r.pk))) for r in mine]
     rows_with_state = [(r, i, describe(i).state if i else "") for r, i in rows]
-    return render(request, "core/request_role.html", {"form": form, "rows": rows_with_state,
-                                                      "status": 400 if form.errors else 200},
+    return render(request, "core/request_role.html", {"form": form, "rows": rows_with_state},
                   status=400 if form.errors else 200)

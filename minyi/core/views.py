@@ -18,6 +18,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from minyi.core.engine.labels import InstanceLabels, describe, localized
 from minyi.core.engine.registry import get_definition
+from minyi.core.http import current_person
 from minyi.core.login import LoginForm
 from minyi.core.models import Notification, ProcessInstance
 from minyi.core.roles import role_label
@@ -61,9 +62,9 @@ def workbench_row(instance: ProcessInstance, now: dt.datetime) -> WorkbenchRow:
 
 @login_required
 def workbench(request: HttpRequest) -> HttpResponse:
-    person = request.user
+    person = current_person(request)
     now = timezone.now()
-    everything = awaiting(person, now)  # type: ignore[arg-type]
+    everything = awaiting(person, now)
     processes = sorted(set(everything.values_list("process", "version")))
     process_choices = sorted({(name, localized(get_definition(name, version).title)) for name, version in processes})
     selected_process = request.GET.get("process", "")
@@ -74,7 +75,7 @@ def workbench(request: HttpRequest) -> HttpResponse:
     if overdue_only:
         shown = shown.filter(deadline_at__lt=now)
     rows = [workbench_row(instance, now) for instance in shown]
-    grants = active_grants(person)  # type: ignore[arg-type]
+    grants = active_grants(person)
     my_roles = sorted({(role_label(g.role), g.unit.name) for g in grants})
     unread = Notification.objects.filter(recipient=person, read_at__isnull=True).count()
     return render(

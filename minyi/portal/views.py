@@ -9,36 +9,10 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
 
-from minyi.core.models import DeputyRecord, Event, Unit, UnitKind
-
-# Public event actions, stated without names. Apps add theirs as they publish events; an unknown
-# action falls back to a neutral wording rather than its code.
-PUBLIC_ACTION_LABELS: dict[str, str | Promise] = {
-    "core.deputy.add": _("代表委员信息登记"),
-    "core.unit.create": _("新设单位"),
-}
-
-
-def public_action_label(action: str) -> str:
-    return str(PUBLIC_ACTION_LABELS.get(action, _("公示事项")))
-
-
-def mask_name(name: str) -> str:
-    """张三 → 张*, 欧阳娜娜 → 欧***. Stands in for minyi.core.masking.mask_name until that is merged."""
-    name = name.strip()
-    if not name:
-        return ""
-    return name[0] + "*" * max(len(name) - 1, 1)
-
-
-@dataclass(frozen=True)
-class PublicNotice:
-    title: str
-    unit: str
-    at: object
+from minyi.core.masking import mask_name
+from minyi.core.models import DeputyRecord, Unit, UnitKind
+from minyi.core.record.public import public_event_view, public_events
 
 
 @dataclass(frozen=True)
@@ -52,12 +26,8 @@ class DeputyCard:
 
 def home(request: HttpRequest) -> HttpResponse:
     size = settings.MINYI_PORTAL_LIST_SIZE
-    events = Event.objects.filter(public=True).select_related("unit").order_by("-occurred_at", "-id")[:size]
-    # Only what the notice needs is read: never the actor, never the event data (it may name people).
-    notices = [
-        PublicNotice(public_action_label(e.action), e.unit.name if e.unit else "", e.occurred_at)
-        for e in events
-    ]
+    # The shared public projection: officials acting in office by unit and role, personal data masked.
+    notices = [public_event_view(event) for event in public_events()[:size]]
     stations = Unit.objects.filter(kind=UnitKind.STATION, is_active=True).order_by("path")[:size]
     today = timezone.localdate()
     records = (

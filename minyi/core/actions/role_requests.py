@@ -58,7 +58,9 @@ def do_request_role(role: str, unit: Unit, *, actor: Actor, note: str = "") -> R
     """The actor asks for `role` on `unit` for themselves."""
     note = note.strip()
     check_request_role(actor.person, role, unit, note)
-    request = RoleRequest.objects.create(person=actor.person, role=role, unit=unit, note=note)
+    person = actor.person
+    assert person is not None  # check_request_role refuses anonymous requests
+    request = RoleRequest.objects.create(person=person, role=role, unit=unit, note=note)
     runtime.start(
         PROCESS,
         subject=request,

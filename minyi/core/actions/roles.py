@@ -11,6 +11,7 @@ from minyi.core.errors import ActionError
 from minyi.core.models import Person, RoleGrant, Unit
 from minyi.core.record.write import record_event
 from minyi.core.roles import ROLE_BY_CODE
+from minyi.core.scope import forget_grants
 
 
 def check_grant_role(person: Person, role: str, unit: Unit) -> None:
@@ -28,6 +29,7 @@ def do_grant_role(person: Person, role: str, unit: Unit, *, actor: Actor, note: 
     grant = RoleGrant.objects.create(person=person, role=role, unit=unit, granted_by=actor.person, note=note)
     record_event(actor=actor, action="core.role.grant", subject=person, unit=unit, public=False,
                  data={"role": role, "unit": unit.pk, "grant": grant.pk}, reason=note)
+    forget_grants(person)
     return grant
 
 
@@ -48,4 +50,5 @@ def do_revoke_role(grant: RoleGrant, *, actor: Actor, reason: str) -> RoleGrant:
     grant.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
     record_event(actor=actor, action="core.role.revoke", subject=grant.person, unit=grant.unit,
                  data={"role": grant.role, "unit": grant.unit_id, "grant": grant.pk}, reason=reason)
+    forget_grants(grant.person)
     return grant

@@ -13,9 +13,9 @@ from typing import Any
 from minyi.core.actors import Actor
 from minyi.core.engine import runtime
 from minyi.core.engine.definitions import TransitionDef
-from minyi.core.models import Person, ProcessInstance, RoleGrant
+from minyi.core.models import Person, ProcessInstance
 from minyi.core.roles import RELATIONAL_ROLE_BY_CODE
-from minyi.core.scope import active_grants
+from minyi.core.scope import authorizing_grant
 
 StepPerformer = Callable[..., Any]
 _PERFORMERS: dict[tuple[str, str], StepPerformer] = {}
@@ -34,13 +34,9 @@ def acting_as(person: Person, step: TransitionDef, instance: ProcessInstance) ->
     """
     definition = runtime.definition_of(instance)
     roles = runtime.effective_roles(step, instance, definition)
-    matching: list[RoleGrant] = [
-        grant for grant in active_grants(person)
-        if grant.role in roles and instance.unit.path.startswith(grant.unit.path)
-    ]
-    if matching:
-        nearest = max(matching, key=lambda grant: len(grant.unit.path))
-        return Actor(person=person, role=nearest.role, unit=nearest.unit)
+    grant = authorizing_grant(person, roles - set(RELATIONAL_ROLE_BY_CODE), instance.unit)
+    if grant is not None:
+        return Actor(person=person, role=grant.role, unit=grant.unit)
     relational = sorted(roles & set(RELATIONAL_ROLE_BY_CODE))
     return Actor(person=person, role=relational[0] if relational else "", unit=None)
 

@@ -76,3 +76,6 @@ class LoginFailure(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["username", "at"], name="loginfail_user_at")]
+
+    def __str__(self) -> str:
+        return f"{self.username} @ {self.address} {self.at:%Y-%m-%d %H:%M}"

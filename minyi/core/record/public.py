@@ -82,8 +82,9 @@ def register_action_labels(labels: Mapping[str, str | Promise]) -> None:
 
 
 def action_label(action: str) -> str:
+    """The action in words; an action no app has named yet reads neutrally, never as its code."""
     label = ACTION_LABELS.get(action)
-    return str(label) if label is not None else action
+    return str(label) if label is not None else str(_("公示事项"))
 
 
 @dataclass(frozen=True)
@@ -137,11 +138,11 @@ def mask_data(value: Any, unit_name: str = "", kind: str = "") -> Any:
 
 
 def public_event_view(event: Event) -> PublicEvent:
-    unit_name = event.unit.name if event.unit_id else ""
-    if event.actor_id is None:
+    unit_name = event.unit.name if event.unit is not None else ""
+    if event.actor is None:
         actor_label, actor_name = str(_("系统")), ""
     else:
-        parts = [event.actor_unit.name] if event.actor_unit_id else []
+        parts = [event.actor_unit.name] if event.actor_unit is not None else []
         if event.actor_role:
             parts.append(role_label(event.actor_role))
         actor_name = event.actor.name if event.actor_role in OFFICIAL_ROLE_CODES else ""

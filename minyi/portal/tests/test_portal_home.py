@@ -7,15 +7,15 @@ from django.urls import reverse
 from minyi.core.actions.people import DeputyInput, do_add_deputy_record
 from minyi.core.actions.units import UnitInput, do_create_unit
 from minyi.core.actors import Actor
+from minyi.core.masking import mask_name
 from minyi.core.models import Event
 from minyi.core.record.write import record_event
-from minyi.portal.views import mask_name
 
 
 def test_mask_name():
     assert mask_name("张三") == "张*"
-    assert mask_name("欧阳娜娜") == "欧***"
-    assert mask_name("李") == "李*"
+    assert mask_name("欧阳娜娜") == "欧阳**"
+    assert mask_name("李") == "*"
     assert mask_name(" ") == ""
 
 
@@ -44,14 +44,15 @@ def test_home_shows_site_board_stations_and_masked_deputies(client, tree, make_p
     assert "王**" in html and "王建国" not in html
     assert "县（区）级人大代表" in html
     # The deputy registration is public; it appears on the board without the person's name.
-    assert "代表委员信息登记" in html
+    assert "登记代表委员" in html
 
 
-def test_board_shows_only_public_events_and_no_names(client, tree, make_person, system):
+def test_board_shows_only_public_events_and_no_resident_names(client, tree, make_person, system):
     person = make_person(name="赵敏感")
+    official = make_person(name="钱承办")
     with transaction.atomic():
         record_event(
-            actor=Actor(person, "township_staff", tree.township),
+            actor=Actor(official, "township_staff", tree.township),
             action="core.secret.thing",
             subject=tree.township,
             unit=tree.township,
@@ -59,7 +60,7 @@ def test_board_shows_only_public_events_and_no_names(client, tree, make_person, 
             public=False,
         )
         record_event(
-            actor=Actor(person, "township_staff", tree.township),
+            actor=Actor(person, "resident", tree.community),
             action="voices.voice.publish",
             subject=tree.community,
             unit=tree.community,
@@ -70,6 +71,7 @@ def test_board_shows_only_public_events_and_no_names(client, tree, make_person, 
     assert "赵敏感" not in html
     assert "core.secret.thing" not in html
     assert "公示事项" in html and "金沙社区" in html  # the unknown public action in neutral words
+    assert "钱承办" not in html  # the official's event was not public
 
 
 def test_ended_mandates_are_not_shown(client, tree, make_person, system):
