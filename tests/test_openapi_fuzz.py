@@ -8,16 +8,12 @@ small so the run stays well under two minutes on a two-core machine.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from types import SimpleNamespace
-from typing import Any
 
-import hypothesis_jsonschema._from_schema
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from hypothesis.internal.conjecture import utils as cu
 from schemathesis.checks import not_a_server_error
 
 from minyi.config.wsgi import application
@@ -30,31 +26,6 @@ from minyi.core.tests.standin_instances import standin_instance
 
 MAX_EXAMPLES = 12
 
-
-class _ManyWithMore:
-    """hypothesis-jsonschema 0.23.1 (pinned) drives `cu.many` through `.more()`, which the pinned
-    hypothesis 6.170 replaced with a context-manager iterator; without this adapter schemathesis
-    cannot generate any object (every query string and body). Remove once the lock pairs versions
-    that agree."""
-
-    def __init__(self, data: Any, **kwargs: Any) -> None:
-        self._many = cu.many(data, **kwargs)
-        self._many.__enter__()
-        self._elements = iter(self._many)
-
-    def more(self) -> bool:
-        if next(self._elements, _DONE) is _DONE:
-            self._many.__exit__(None)
-            return False
-        return True
-
-    def reject(self, why: str | None = None) -> None:
-        self._many.reject(why)
-
-
-_DONE = object()
-if not hasattr(cu.many, "more"):
-    hypothesis_jsonschema._from_schema.cu = SimpleNamespace(**{**vars(cu), "many": _ManyWithMore})
 
 # django-ninja emits OpenAPI 3.1, which schemathesis 3.x supports behind this switch.
 schemathesis.experimental.OPEN_API_3_1.enable()

@@ -17,7 +17,7 @@ from minyi.ballots.actions import do_cast_ballot
 from minyi.ballots.models import Ballot, Poll, PollState
 from minyi.ballots.predicates import POLL_OFFICIAL_ROLES
 from minyi.core.actors import Actor
-from minyi.core.errors import ActionError
+from minyi.core.apiutil.auth import current_person, optional_person
 from minyi.core.models import Person
 from minyi.core.scope import scope_q
 
@@ -81,17 +81,8 @@ ERRORS: dict[int, type[Schema]] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 
 
 
 def caller(request: HttpRequest) -> Person | AnonymousUser:
-    auth = getattr(request, "auth", None)
-    if isinstance(auth, Person):
-        return auth
-    user = getattr(request, "user", None)
-    if isinstance(user, Person) and user.is_authenticated:
-        return user
-    return AnonymousUser()
-
-
-def error(exc: ActionError) -> tuple[int, ErrorOut]:
-    return exc.status, ErrorOut(code=exc.code, message=exc.message, details=exc.details)
+    """The token or session person on public operations (auth=None); anonymous otherwise."""
+    return optional_person(request) or AnonymousUser()
 
 
 def not_found() -> tuple[int, ErrorOut]:
@@ -105,7 +96,7 @@ def visible_poll(request: HttpRequest, poll_id: int) -> Poll | None:
     return poll
 
 
-@router.get("/polls", response=list[PollOut])
+@router.get("/polls", response=list[PollOut], auth=None)
 def list_polls(request: HttpRequest, unit: int | None = None) -> Any:
     """Polls the caller may see: published ones, those they vote in, those they run."""
     person = caller(request)
@@ -118,7 +109,7 @@ def list_polls(request: HttpRequest, unit: int | None = None) -> Any:
     return polls[:200]
 
 
-@router.get("/polls/{poll_id}", response={200: PollOut, **ERRORS})
+@router.get("/polls/{poll_id}", response={200: PollOut, **ERRORS}, auth=None)
 def get_poll(request: HttpRequest, poll_id: int) -> Any:
     poll = visible_poll(request, poll_id)
     return poll if poll is not None else not_found()
@@ -126,23 +117,19 @@ def get_poll(request: HttpRequest, poll_id: int) -> Any:
 
 @router.post("/polls/{poll_id}/cast", response={200: CastOut, **ERRORS})
 def cast(request: HttpRequest, poll_id: int, payload: CastIn) -> Any:
-    person = caller(request)
+    # Default API auth (token, or session with CSRF): casting is never anonymous. ActionErrors from
+    # the action become {code, message, details} through the API's shared handler.
+    person = current_person(request)
     poll = visible_poll(request, poll_id)
     if poll is None:
         return not_found()
     if not person.has_perm("ballots.cast_ballot", poll):
         return 403, ErrorOut(code="not_elector", message="您不在本次表决的投票人名单中")
-    assert isinstance(person, Person)
-    try:
-        receipt = do_cast_ballot(
-            poll, payload.choices, actor=Actor(person=person, role="voter", unit=poll.unit)
-        )
-    except ActionError as exc:
-        return error(exc)
+    receipt = do_cast_ballot(poll, payload.choices, actor=Actor(person=person, role="voter", unit=poll.unit))
     return CastOut(poll_id=receipt.poll_id, receipt=receipt.receipt)
 
 
-@router.get("/polls/{poll_id}/results", response={200: ResultOut, **ERRORS})
+@router.get("/polls/{poll_id}/results", response={200: ResultOut, **ERRORS}, auth=None)
 def results(request: HttpRequest, poll_id: int) -> Any:
     poll = visible_poll(request, poll_id)
     if poll is None:
@@ -157,7 +144,7 @@ def results(request: HttpRequest, poll_id: int) -> Any:
     return ResultOut(poll_id=poll.pk, state=poll.state, result=result)
 
 
-@router.get("/polls/{poll_id}/receipts", response={200: list[ReceiptOut], **ERRORS})
+@router.get("/polls/{poll_id}/receipts", response={200: list[ReceiptOut], **ERRORS}, auth=None)
 def receipts(request: HttpRequest, poll_id: int) -> Any:
     """The public receipt list of a published poll, ordered by receipt code (which carries no order)."""
     poll = visible_poll(request, poll_id)
@@ -169,7 +156,7 @@ def receipts(request: HttpRequest, poll_id: int) -> Any:
     return [ReceiptOut(receipt=r, counted=True, choices=c) for r, c in rows]
 
 
-@router.get("/polls/{poll_id}/receipts/{code}", response={200: ReceiptOut, **ERRORS})
+@router.get("/polls/{poll_id}/receipts/{code}", response={200: ReceiptOut, **ERRORS}, auth=None)
 def check_receipt(request: HttpRequest, poll_id: int, code: str) -> Any:
     """Anyone holding a code may check it was counted; its choices are shown after publication."""
     poll = Poll.objects.filter(pk=poll_id).first()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from minyi.ballots.api import router as ballots_router
 from minyi.core.api import catalogue, grants, notifications, people, record, units
 from minyi.core.apiutil.auth import API_AUTH
 from minyi.core.apiutil.ninja import MinyiAPI
@@ -24,3 +25,4 @@ api.add_router("", catalogue.router)
 api.add_router("", grants.router)
 api.add_router("", notifications.router)
 api.add_router("", record.router)
+api.add_router("/ballots", ballots_router)
