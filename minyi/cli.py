@@ -161,8 +161,10 @@ def seed(unit_count: int, people_count: int, seed_value: int) -> None:
     from minyi.core.demo.seed import seed_jurisdiction
 
     result = seed_jurisdiction(unit_count, people_count, seed_value, progress=True)
-    click.echo(f"已生成 {result.units} 个单位、{result.people} 人、{result.events} 条记录，"
-               f"用时 {result.seconds:.1f} 秒（根单位编码 {result.root_code}）")
+    click.echo(
+        f"已生成 {result.units} 个单位、{result.people} 人、{result.events} 条记录，"
+        f"用时 {result.seconds:.1f} 秒（根单位编码 {result.root_code}）"
+    )
 
 
 @cli.group()
@@ -230,7 +232,9 @@ def createadmin(username: str, name: str, phone: str, password: str, unit_code: 
 
     unit = Unit.objects.filter(code=unit_code).first() if unit_code else Unit.get_first_root_node()
     if unit is None:
-        raise click.ClickException(f"单位 {unit_code} 不存在" if unit_code else "还没有任何单位：请先导入单位或运行 minyi demo")
+        raise click.ClickException(
+            f"单位 {unit_code} 不存在" if unit_code else "还没有任何单位：请先导入单位或运行 minyi demo"
+        )
     try:
         validate_password(password)
     except ValidationError as error:
@@ -238,8 +242,9 @@ def createadmin(username: str, name: str, phone: str, password: str, unit_code: 
     system = Actor.system()
     try:
         with transaction.atomic():
-            person = do_create_person(PersonInput(username=username, name=name, phone=phone, password=password),
-                                      actor=system)
+            person = do_create_person(
+                PersonInput(username=username, name=name, phone=phone, password=password), actor=system
+            )
             do_grant_role(person, "admin", unit, actor=system, note="minyi createadmin")
     except ActionError as error:
         raise click.ClickException(error.message) from error

@@ -25,29 +25,58 @@ from minyi.core.models.units import ALLOWED_PARENT_KINDS, UnitKind
 
 # Header → field. Chinese headers are what offices use; English ones are accepted for scripts.
 COLUMNS: dict[str, str] = {
-    "编码": "code", "单位编码": "code", "code": "code",
-    "名称": "name", "单位名称": "name", "name": "name",
-    "类别": "kind", "kind": "kind",
-    "上级编码": "parent_code", "parent_code": "parent_code", "parent": "parent_code",
-    "地址": "address", "address": "address",
-    "电话": "phone", "联系电话": "phone", "phone": "phone",
+    "编码": "code",
+    "单位编码": "code",
+    "code": "code",
+    "名称": "name",
+    "单位名称": "name",
+    "name": "name",
+    "类别": "kind",
+    "kind": "kind",
+    "上级编码": "parent_code",
+    "parent_code": "parent_code",
+    "parent": "parent_code",
+    "地址": "address",
+    "address": "address",
+    "电话": "phone",
+    "联系电话": "phone",
+    "phone": "phone",
 }
 REQUIRED_FIELDS = ("code", "name", "kind", "parent_code")
 
 # What people write in the 类别 column, besides the kind codes themselves.
 KIND_ALIASES: dict[str, str] = {
-    "市": UnitKind.CITY, "地级市": UnitKind.CITY,
-    "区": UnitKind.DISTRICT, "县": UnitKind.DISTRICT, "区县": UnitKind.DISTRICT, "区/县": UnitKind.DISTRICT,
+    "市": UnitKind.CITY,
+    "地级市": UnitKind.CITY,
+    "区": UnitKind.DISTRICT,
+    "县": UnitKind.DISTRICT,
+    "区县": UnitKind.DISTRICT,
+    "区/县": UnitKind.DISTRICT,
     "县级市": UnitKind.DISTRICT,
-    "街道": UnitKind.TOWNSHIP, "乡": UnitKind.TOWNSHIP, "镇": UnitKind.TOWNSHIP, "乡镇": UnitKind.TOWNSHIP,
-    "乡镇/街道": UnitKind.TOWNSHIP, "街道办事处": UnitKind.TOWNSHIP,
-    "社区": UnitKind.COMMUNITY, "村": UnitKind.COMMUNITY, "村/社区": UnitKind.COMMUNITY, "居委会": UnitKind.COMMUNITY,
+    "街道": UnitKind.TOWNSHIP,
+    "乡": UnitKind.TOWNSHIP,
+    "镇": UnitKind.TOWNSHIP,
+    "乡镇": UnitKind.TOWNSHIP,
+    "乡镇/街道": UnitKind.TOWNSHIP,
+    "街道办事处": UnitKind.TOWNSHIP,
+    "社区": UnitKind.COMMUNITY,
+    "村": UnitKind.COMMUNITY,
+    "村/社区": UnitKind.COMMUNITY,
+    "居委会": UnitKind.COMMUNITY,
     "村委会": UnitKind.COMMUNITY,
-    "网格": UnitKind.GRID, "小组": UnitKind.GRID, "村民小组": UnitKind.GRID, "楼栋": UnitKind.GRID,
+    "网格": UnitKind.GRID,
+    "小组": UnitKind.GRID,
+    "村民小组": UnitKind.GRID,
+    "楼栋": UnitKind.GRID,
     "小组/网格/楼栋": UnitKind.GRID,
-    "部门": UnitKind.DEPARTMENT, "职能部门": UnitKind.DEPARTMENT, "局": UnitKind.DEPARTMENT,
-    "联络站": UnitKind.STATION, "代表联络站": UnitKind.STATION, "人大代表联络站": UnitKind.STATION,
-    "议事会": UnitKind.COUNCIL, "服务点": UnitKind.SERVICE_POINT,
+    "部门": UnitKind.DEPARTMENT,
+    "职能部门": UnitKind.DEPARTMENT,
+    "局": UnitKind.DEPARTMENT,
+    "联络站": UnitKind.STATION,
+    "代表联络站": UnitKind.STATION,
+    "人大代表联络站": UnitKind.STATION,
+    "议事会": UnitKind.COUNCIL,
+    "服务点": UnitKind.SERVICE_POINT,
 }
 
 
@@ -93,8 +122,12 @@ def _rows_from_table(table: Iterable[Iterable[object]]) -> list[UnitRow]:
     fields = [COLUMNS.get(h) or COLUMNS.get(h.lower()) for h in header]
     missing = [f for f in REQUIRED_FIELDS if f not in fields]
     if missing:
-        raise ActionError("unit_import_columns", _("缺少必需的列：%(cols)s") % {"cols": "、".join(
-            next(h for h, f in COLUMNS.items() if f == m) for m in missing)}, {"missing": missing})
+        raise ActionError(
+            "unit_import_columns",
+            _("缺少必需的列：%(cols)s")
+            % {"cols": "、".join(next(h for h, f in COLUMNS.items() if f == m) for m in missing)},
+            {"missing": missing},
+        )
     rows = []
     for number, values in enumerate(iterator, start=2):
         cells = [_cell(v) for v in values]
@@ -129,21 +162,34 @@ def check_unit_import(rows: list[UnitRow]) -> list[RowError]:
     by_code: dict[str, UnitRow] = {}
     for row in rows:
         if row.code and row.code in by_code:
-            errors.append(RowError(row.number, "code", _("编码 %(code)s 与第 %(other)d 行重复") % {
-                "code": row.code, "other": by_code[row.code].number}))
+            errors.append(
+                RowError(
+                    row.number,
+                    "code",
+                    _("编码 %(code)s 与第 %(other)d 行重复")
+                    % {"code": row.code, "other": by_code[row.code].number},
+                )
+            )
         elif row.code:
             by_code[row.code] = row
-    existing = {u.code: u for u in Unit.objects.filter(code__in=[r.code for r in rows if r.code]).only("code")}
-    parents = {u.code: u for u in Unit.objects.filter(code__in=[r.parent_code for r in rows if r.parent_code])
-               .only("code", "kind")}
+    existing = {
+        u.code: u for u in Unit.objects.filter(code__in=[r.code for r in rows if r.code]).only("code")
+    }
+    parents = {
+        u.code: u
+        for u in Unit.objects.filter(code__in=[r.parent_code for r in rows if r.parent_code]).only(
+            "code", "kind"
+        )
+    }
     for row in rows:
         errors.extend(_row_errors(row, by_code, existing, parents))
     errors.extend(_cycle_errors(rows, by_code))
     return sorted(errors, key=lambda e: e.row)
 
 
-def _row_errors(row: UnitRow, by_code: dict[str, UnitRow], existing: dict[str, Unit],
-                parents: dict[str, Unit]) -> list[RowError]:
+def _row_errors(
+    row: UnitRow, by_code: dict[str, UnitRow], existing: dict[str, Unit], parents: dict[str, Unit]
+) -> list[RowError]:
     errors = []
     n = row.number
     if not row.name:
@@ -168,16 +214,29 @@ def _row_errors(row: UnitRow, by_code: dict[str, UnitRow], existing: dict[str, U
         elif row.parent_code in parents:
             parent_kind = parents[row.parent_code].kind
         else:
-            errors.append(RowError(n, "parent_code", _("上级编码 %(code)s 不存在（既不在系统中，也不在本文件中）")
-                                   % {"code": row.parent_code}))
+            errors.append(
+                RowError(
+                    n,
+                    "parent_code",
+                    _("上级编码 %(code)s 不存在（既不在系统中，也不在本文件中）") % {"code": row.parent_code},
+                )
+            )
     if kind is None:
         return errors
     allowed = ALLOWED_PARENT_KINDS[kind]
     if not row.parent_code and allowed:
-        errors.append(RowError(n, "parent_code", _("%(kind)s 必须填写上级编码") % {"kind": UnitKind(kind).label}))
+        errors.append(
+            RowError(n, "parent_code", _("%(kind)s 必须填写上级编码") % {"kind": UnitKind(kind).label})
+        )
     elif parent_kind is not None and parent_kind not in allowed:
-        errors.append(RowError(n, "kind", _("%(kind)s 不能设在 %(parent_kind)s 之下") % {
-            "kind": UnitKind(kind).label, "parent_kind": UnitKind(parent_kind).label}))
+        errors.append(
+            RowError(
+                n,
+                "kind",
+                _("%(kind)s 不能设在 %(parent_kind)s 之下")
+                % {"kind": UnitKind(kind).label, "parent_kind": UnitKind(parent_kind).label},
+            )
+        )
     return errors
 
 
@@ -217,7 +276,10 @@ def creation_order(rows: list[UnitRow]) -> list[UnitRow]:
 
 @transaction.atomic
 def do_import_units(
-    file: str | Path | IO[bytes], *, actor: Actor, filename: str | None = None,
+    file: str | Path | IO[bytes],
+    *,
+    actor: Actor,
+    filename: str | None = None,
     on_created: Callable[[Unit], object] | None = None,
 ) -> list[Unit]:
     rows = read_unit_rows(file, filename)
@@ -227,16 +289,20 @@ def do_import_units(
     if errors:
         raise ActionError(
             "unit_import_invalid",
-            _("导入失败，共 %(n)d 处错误，未导入任何单位：") % {"n": len(errors)} + "；".join(str(e) for e in errors),
+            _("导入失败，共 %(n)d 处错误，未导入任何单位：") % {"n": len(errors)}
+            + "；".join(str(e) for e in errors),
             {"errors": [{"row": e.row, "field": e.field, "message": e.message} for e in errors]},
         )
     units: dict[str, Unit] = {}
     for row in creation_order(rows):
-        parent = units.get(row.parent_code) or (Unit.objects.get(code=row.parent_code) if row.parent_code else None)
+        parent = units.get(row.parent_code) or (
+            Unit.objects.get(code=row.parent_code) if row.parent_code else None
+        )
         kind = parse_kind(row.kind)
         assert kind is not None  # checked above
         unit = do_create_unit(
-            UnitInput(name=row.name, kind=kind, code=row.code, address=row.address, phone=row.phone), parent,
+            UnitInput(name=row.name, kind=kind, code=row.code, address=row.address, phone=row.phone),
+            parent,
             actor=actor,
         )
         units[row.code] = unit

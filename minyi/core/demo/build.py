@@ -110,14 +110,24 @@ class _Builder:
 
     def unit(self, name: str, kind: str, parent: Unit | None, code: str, address_prefix: str = "") -> Unit:
         prefix = address_prefix or (parent.full_name() if parent else CITY_NAME)
-        data = UnitInput(name=name, kind=kind, code=code, address=names.street_address(self.rng, prefix),
-                         phone=names.landline_number(self.rng))
+        data = UnitInput(
+            name=name,
+            kind=kind,
+            code=code,
+            address=names.street_address(self.rng, prefix),
+            phone=names.landline_number(self.rng),
+        )
         self.progress.update(1)
         return do_create_unit(data, parent, actor=self.actor)
 
     def person(self, username: str, home_unit: Unit | None, password: str | None = None) -> Person:
-        data = PersonInput(username=username, name=names.person_name(self.rng), phone=names.mobile_number(self.rng),
-                           home_unit=home_unit, password=password)
+        data = PersonInput(
+            username=username,
+            name=names.person_name(self.rng),
+            phone=names.mobile_number(self.rng),
+            home_unit=home_unit,
+            password=password,
+        )
         self.progress.update(1)
         return do_create_person(data, actor=self.actor)
 
@@ -139,13 +149,20 @@ def _build_units(b: _Builder) -> DemoCity:
     city = b.unit(CITY_NAME, UnitKind.CITY, None, CITY_CODE, address_prefix=CITY_NAME)
     demo = DemoCity(city=city)
     for code, department in enumerate(names.CITY_DEPARTMENT_NAMES, start=1):
-        demo.departments.append(b.unit(CITY_NAME + department, UnitKind.DEPARTMENT, city, f"{CITY_CODE}D{code:02d}"))
+        demo.departments.append(
+            b.unit(CITY_NAME + department, UnitKind.DEPARTMENT, city, f"{CITY_CODE}D{code:02d}")
+        )
     for d_index, township_count in enumerate(TOWNSHIPS_PER_DISTRICT):
         suffix = "区" if d_index == 0 else rng.choice(names.DISTRICT_SUFFIXES)
-        district = b.unit(names.place_stem(rng, b.stems) + suffix, UnitKind.DISTRICT, city, district_code(d_index))
+        district = b.unit(
+            names.place_stem(rng, b.stems) + suffix, UnitKind.DISTRICT, city, district_code(d_index)
+        )
         demo.districts.append(district)
         # Every district has a housing bureau (the demo handler's office); the rest are drawn.
-        offices = [names.DEPARTMENT_NAMES[0], *rng.sample(names.DEPARTMENT_NAMES[1:], DEPARTMENTS_PER_DISTRICT - 1)]
+        offices = [
+            names.DEPARTMENT_NAMES[0],
+            *rng.sample(names.DEPARTMENT_NAMES[1:], DEPARTMENTS_PER_DISTRICT - 1),
+        ]
         for number, office in enumerate(offices, start=1):
             demo.departments.append(
                 b.unit(district.name + office, UnitKind.DEPARTMENT, district, f"{district.code}D{number:02d}")
@@ -153,8 +170,12 @@ def _build_units(b: _Builder) -> DemoCity:
         for t_index in range(township_count):
             # The first township of each district is a subdistrict (街道), where the demo staff work.
             suffix = "街道" if t_index == 0 else rng.choice(names.TOWNSHIP_SUFFIXES)
-            township = b.unit(names.place_stem(rng, b.stems) + suffix, UnitKind.TOWNSHIP, district,
-                              f"{district.code}{t_index + 1:03d}")
+            township = b.unit(
+                names.place_stem(rng, b.stems) + suffix,
+                UnitKind.TOWNSHIP,
+                district,
+                f"{district.code}{t_index + 1:03d}",
+            )
             demo.townships.append(township)
             demo.stations.append(
                 b.unit(township.name + "人大代表联络站", UnitKind.STATION, township, f"{township.code}S")
@@ -172,7 +193,9 @@ def _community(b: _Builder, demo: DemoCity, township: Unit, index: int) -> Unit:
     community = b.unit(name, UnitKind.COMMUNITY, township, f"{township.code}{number:03d}")
     if len(demo.communities) < GRIDDED_COMMUNITIES:
         for grid in _grid_names(b.rng):
-            demo.grids.append(b.unit(grid, UnitKind.GRID, community, f"{community.code}G{len(demo.grids) + 1:02d}"))
+            demo.grids.append(
+                b.unit(grid, UnitKind.GRID, community, f"{community.code}G{len(demo.grids) + 1:02d}")
+            )
         demo.councils.append(b.unit(name + "居民议事会", UnitKind.COUNCIL, community, f"{community.code}C"))
     return community
 
@@ -201,38 +224,75 @@ def _build_accounts(b: _Builder, demo: DemoCity) -> None:
     for person in demo.accounts.values():
         person.password = password_hash
     term = dict(term_start=NPC_TERM_START, term_end=NPC_TERM_END)
-    do_add_deputy_record(demo.accounts["deputy"], DeputyInput(
-        body=DeputyBody.NPC, level=DeputyLevel.COUNTY, unit=units[FIRST_STATION], term="第十八届", **term,
-    ), actor=b.actor)
-    do_add_deputy_record(demo.accounts["cppcc"], DeputyInput(
-        body=DeputyBody.CPPCC, level=DeputyLevel.COUNTY, unit=units[FIRST_DISTRICT], term="第十届",
-        delegation=CPPCC_SECTORS[0], **term,
-    ), actor=b.actor)
+    do_add_deputy_record(
+        demo.accounts["deputy"],
+        DeputyInput(
+            body=DeputyBody.NPC,
+            level=DeputyLevel.COUNTY,
+            unit=units[FIRST_STATION],
+            term="第十八届",
+            **term,
+        ),
+        actor=b.actor,
+    )
+    do_add_deputy_record(
+        demo.accounts["cppcc"],
+        DeputyInput(
+            body=DeputyBody.CPPCC,
+            level=DeputyLevel.COUNTY,
+            unit=units[FIRST_DISTRICT],
+            term="第十届",
+            delegation=CPPCC_SECTORS[0],
+            **term,
+        ),
+        actor=b.actor,
+    )
 
 
 def _build_deputies(b: _Builder, demo: DemoCity) -> None:
     """28 more mandates, so with the two demo accounts the city has 30 deputies and members."""
     rng = b.rng
-    mandates: list[tuple[str, str, Unit, str | None, Unit, str]] = []  # body, level, record unit, role, scope, group
+    mandates: list[
+        tuple[str, str, Unit, str | None, Unit, str]
+    ] = []  # body, level, record unit, role, scope, group
     for township, station in zip(demo.townships, demo.stations, strict=True):
         mandates.append((DeputyBody.NPC, DeputyLevel.TOWNSHIP, station, "deputy", township, ""))
     for district in demo.districts:
         for _ in range(2):
             mandates.append((DeputyBody.NPC, DeputyLevel.COUNTY, district, "deputy", district, ""))
     for district in demo.districts + [demo.districts[0]]:
-        mandates.append((DeputyBody.NPC, DeputyLevel.CITY, district, "deputy", demo.city, district.name + "代表团"))
+        mandates.append(
+            (DeputyBody.NPC, DeputyLevel.CITY, district, "deputy", demo.city, district.name + "代表团")
+        )
     for sector in CPPCC_SECTORS[1:5]:
-        mandates.append((DeputyBody.CPPCC, DeputyLevel.COUNTY, demo.districts[0], "cppcc_member", demo.districts[0],
-                         sector))
+        mandates.append(
+            (
+                DeputyBody.CPPCC,
+                DeputyLevel.COUNTY,
+                demo.districts[0],
+                "cppcc_member",
+                demo.districts[0],
+                sector,
+            )
+        )
     for district in demo.districts + [demo.districts[0]]:
         mandates.append((DeputyBody.PARTY, DeputyLevel.COUNTY, district, None, district, ""))
     for number, (body, level, record_unit, role, scope, group) in enumerate(mandates, start=1):
         communities = [c for c in demo.communities if c.is_within(scope)] or demo.communities
         person = b.person(f"deputy{number:02d}", rng.choice(communities))
-        do_add_deputy_record(person, DeputyInput(
-            body=body, level=level, unit=record_unit, term_start=NPC_TERM_START, term_end=NPC_TERM_END,
-            term="第十届" if body == DeputyBody.CPPCC else "第十八届", delegation=group,
-        ), actor=b.actor)
+        do_add_deputy_record(
+            person,
+            DeputyInput(
+                body=body,
+                level=level,
+                unit=record_unit,
+                term_start=NPC_TERM_START,
+                term_end=NPC_TERM_END,
+                term="第十届" if body == DeputyBody.CPPCC else "第十八届",
+                delegation=group,
+            ),
+            actor=b.actor,
+        )
         if role:
             do_grant_role(person, role, scope, actor=b.actor)
         demo.deputies.append(person)

@@ -83,22 +83,44 @@ def seed_jurisdiction(
     started = time.perf_counter()
     rng = random.Random(seed)
     actor = Actor.system()
-    with tqdm(total=units + people, desc="seed", unit="条", disable=not progress) as bar, transaction.atomic():
+    with (
+        tqdm(total=units + people, desc="seed", unit="条", disable=not progress) as bar,
+        transaction.atomic(),
+    ):
         root_path = _next_root_path()
         code_prefix = f"SYN{root_path}-"
         rows, parent_path = _plan_units(level_sizes(units), root_path, code_prefix, name, rng)
         raw_insert(Unit, rows)
         ids = dict(Unit.objects.filter(subtree_q(root_path)).values_list("path", "id"))
         bulk_record_first_events(
-            Unit, [ids[row["path"]] for row in rows], "core.unit.create",
-            [{"name": r["name"], "kind": r["kind"], "code": r["code"], "parent": ids.get(parent_path[r["path"]])}
-             for r in rows],
-            units=[ids[row["path"]] for row in rows], public=True, actor=actor, progress=bar.update,
+            Unit,
+            [ids[row["path"]] for row in rows],
+            "core.unit.create",
+            [
+                {
+                    "name": r["name"],
+                    "kind": r["kind"],
+                    "code": r["code"],
+                    "parent": ids.get(parent_path[r["path"]]),
+                }
+                for r in rows
+            ],
+            units=[ids[row["path"]] for row in rows],
+            public=True,
+            actor=actor,
+            progress=bar.update,
         )
-        homes = [ids[r["path"]] for r in rows if r["kind"] in (UnitKind.COMMUNITY, UnitKind.GRID)] or [ids[root_path]]
+        homes = [ids[r["path"]] for r in rows if r["kind"] in (UnitKind.COMMUNITY, UnitKind.GRID)] or [
+            ids[root_path]
+        ]
         created_people = _seed_people(people, rng, homes, actor, bar.update, code_prefix.lower())
-    return SeedResult(root_code=rows[0]["code"], units=units, people=created_people, events=units + created_people,
-                      seconds=time.perf_counter() - started)
+    return SeedResult(
+        root_code=rows[0]["code"],
+        units=units,
+        people=created_people,
+        events=units + created_people,
+        seconds=time.perf_counter() - started,
+    )
 
 
 def _plan_units(
@@ -110,7 +132,9 @@ def _plan_units(
     levels: list[list[Row]] = []
     parents: list[Row] = []
     for kind, count in sizes:
-        level_parents = (levels[1] if len(levels) > 1 else levels[0]) if kind == UnitKind.DEPARTMENT else parents
+        level_parents = (
+            (levels[1] if len(levels) > 1 else levels[0]) if kind == UnitKind.DEPARTMENT else parents
+        )
         level: list[Row] = []
         for index in range(count):
             if kind == UnitKind.CITY:
@@ -151,16 +175,27 @@ def _seed_people(
     if not count:
         return 0
     rows = [
-        {"username": f"{prefix}{number:07d}", "name": names.person_name(rng), "phone": names.mobile_number(rng),
-         "home_unit_id": rng.choice(homes), "password": make_password(None)}
+        {
+            "username": f"{prefix}{number:07d}",
+            "name": names.person_name(rng),
+            "phone": names.mobile_number(rng),
+            "home_unit_id": rng.choice(homes),
+            "password": make_password(None),
+        }
         for number in range(1, count + 1)
     ]
     raw_insert(Person, rows)
     ids = dict(Person.objects.filter(username__startswith=prefix).values_list("username", "id"))
     person_ids = [ids[row["username"]] for row in rows]
     bulk_record_first_events(
-        Person, person_ids, "core.person.create", [{"username": row["username"]} for row in rows],
-        units=[row["home_unit_id"] for row in rows], public=False, actor=actor, progress=progress,
+        Person,
+        person_ids,
+        "core.person.create",
+        [{"username": row["username"]} for row in rows],
+        units=[row["home_unit_id"] for row in rows],
+        public=False,
+        actor=actor,
+        progress=progress,
     )
     return len(rows)
 
@@ -230,10 +265,19 @@ def bulk_record_first_events(
         occurred_at = timezone.now()
         for index in range(start, min(start + BATCH_SIZE, len(subject_ids))):
             event = SimpleNamespace(
-                chain=f"{kind}:{subject_ids[index]}", seq=1, prev_hash=GENESIS, occurred_at=occurred_at,
-                actor_id=actor.person.pk if actor.person else None, actor_role=actor.role,
-                actor_unit_id=actor.unit.pk if actor.unit else None, unit_id=units[index], action=action,
-                subject_type=kind, subject_id=str(subject_ids[index]), data=normalise(data[index]), reason="",
+                chain=f"{kind}:{subject_ids[index]}",
+                seq=1,
+                prev_hash=GENESIS,
+                occurred_at=occurred_at,
+                actor_id=actor.person.pk if actor.person else None,
+                actor_role=actor.role,
+                actor_unit_id=actor.unit.pk if actor.unit else None,
+                unit_id=units[index],
+                action=action,
+                subject_type=kind,
+                subject_id=str(subject_ids[index]),
+                data=normalise(data[index]),
+                reason="",
                 public=public,
             )
             event.hash = event_hash(hashed_fields(event))  # type: ignore[arg-type]
