@@ -105,12 +105,26 @@ def stop_process(process: subprocess.Popen[bytes]) -> None:
         process.wait()
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def run_web_server(host: str, port: int, threads: int) -> None:
     """Serve the WSGI application with waitress in this process until interrupted."""
     import waitress
     from django.core.wsgi import get_wsgi_application
 
-    waitress.serve(get_wsgi_application(), host=host, port=port, threads=threads)
+    # Ctrl-C and `kill` both stop cleanly, even when started from a shell that ignores SIGINT in
+    # background jobs; waitress ends its loop on KeyboardInterrupt and returns.
+    previous = (
+        signal.signal(signal.SIGINT, signal.default_int_handler),
+        signal.signal(signal.SIGTERM, _interrupt),
+    )
+    try:
+        waitress.serve(get_wsgi_application(), host=host, port=port, threads=threads)
+    finally:
+        signal.signal(signal.SIGINT, previous[0])
+        signal.signal(signal.SIGTERM, previous[1])
 
 
 @cli.command()
