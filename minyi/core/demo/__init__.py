@@ -1,0 +1,1 @@
+"""Demo jurisdiction (示范市) and synthetic jurisdictions for benchmarks."""
