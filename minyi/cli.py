@@ -53,12 +53,25 @@ def cli() -> None:
     setup_django()
 
 
-@cli.command()
-def migrate() -> None:
-    """Apply database migrations."""
+def migrate_and_install(verbosity: int = 1) -> None:
+    """Migrate, then install what the platform needs in any database: the current version of every
+    process definition (refusing a changed file whose version was not bumped) and the intake
+    channels (O5). Both are idempotent and recorded."""
     from django.core.management import call_command
 
-    call_command("migrate", interactive=False, verbosity=1)
+    from minyi.core.actions.channels import ensure_default_channels
+    from minyi.core.actors import Actor
+    from minyi.core.engine.registry import sync_definitions
+
+    call_command("migrate", interactive=False, verbosity=verbosity)
+    sync_definitions()
+    ensure_default_channels(actor=Actor.system())
+
+
+@cli.command()
+def migrate() -> None:
+    """Apply database migrations and install process definitions and intake channels."""
+    migrate_and_install()
 
 
 def prepare_demo(seed: int) -> bool:
@@ -68,7 +81,7 @@ def prepare_demo(seed: int) -> bool:
     from minyi.core.demo.build import build_demo
     from minyi.core.models import Unit
 
-    call_command("migrate", interactive=False, verbosity=0)
+    migrate_and_install(verbosity=0)
     loaded = False
     if not Unit.objects.exists():
         started = time.perf_counter()

@@ -18,6 +18,7 @@ from minyi.ballots.models import Ballot, Poll, PollState
 from minyi.ballots.predicates import POLL_OFFICIAL_ROLES
 from minyi.core.actors import Actor
 from minyi.core.apiutil.auth import current_person, optional_person
+from minyi.core.apiutil.types import ObjectId, Text
 from minyi.core.models import Person
 from minyi.core.scope import scope_q
 
@@ -97,7 +98,7 @@ def visible_poll(request: HttpRequest, poll_id: int) -> Poll | None:
 
 
 @router.get("/polls", response=list[PollOut], auth=None)
-def list_polls(request: HttpRequest, unit: int | None = None) -> Any:
+def list_polls(request: HttpRequest, unit: ObjectId | None = None) -> Any:
     """Polls the caller may see: published ones, those they vote in, those they run."""
     person = caller(request)
     visible = Q(state=PollState.PUBLISHED)
@@ -110,13 +111,13 @@ def list_polls(request: HttpRequest, unit: int | None = None) -> Any:
 
 
 @router.get("/polls/{poll_id}", response={200: PollOut, **ERRORS}, auth=None)
-def get_poll(request: HttpRequest, poll_id: int) -> Any:
+def get_poll(request: HttpRequest, poll_id: ObjectId) -> Any:
     poll = visible_poll(request, poll_id)
     return poll if poll is not None else not_found()
 
 
 @router.post("/polls/{poll_id}/cast", response={200: CastOut, **ERRORS})
-def cast(request: HttpRequest, poll_id: int, payload: CastIn) -> Any:
+def cast(request: HttpRequest, poll_id: ObjectId, payload: CastIn) -> Any:
     # Default API auth (token, or session with CSRF): casting is never anonymous. ActionErrors from
     # the action become {code, message, details} through the API's shared handler.
     person = current_person(request)
@@ -130,7 +131,7 @@ def cast(request: HttpRequest, poll_id: int, payload: CastIn) -> Any:
 
 
 @router.get("/polls/{poll_id}/results", response={200: ResultOut, **ERRORS}, auth=None)
-def results(request: HttpRequest, poll_id: int) -> Any:
+def results(request: HttpRequest, poll_id: ObjectId) -> Any:
     poll = visible_poll(request, poll_id)
     if poll is None:
         return not_found()
@@ -145,7 +146,7 @@ def results(request: HttpRequest, poll_id: int) -> Any:
 
 
 @router.get("/polls/{poll_id}/receipts", response={200: list[ReceiptOut], **ERRORS}, auth=None)
-def receipts(request: HttpRequest, poll_id: int) -> Any:
+def receipts(request: HttpRequest, poll_id: ObjectId) -> Any:
     """The public receipt list of a published poll, ordered by receipt code (which carries no order)."""
     poll = visible_poll(request, poll_id)
     if poll is None:
@@ -157,7 +158,7 @@ def receipts(request: HttpRequest, poll_id: int) -> Any:
 
 
 @router.get("/polls/{poll_id}/receipts/{code}", response={200: ReceiptOut, **ERRORS}, auth=None)
-def check_receipt(request: HttpRequest, poll_id: int, code: str) -> Any:
+def check_receipt(request: HttpRequest, poll_id: ObjectId, code: Text) -> Any:
     """Anyone holding a code may check it was counted; its choices are shown after publication."""
     poll = Poll.objects.filter(pk=poll_id).first()
     if poll is None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from minyi.ballots.actions import do_cast_ballot, do_close_poll, do_open_poll, do_publish_poll
 from minyi.ballots.tests.conftest import voter
