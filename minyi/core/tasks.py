@@ -2,5 +2,6 @@
 
 from minyi.core.engine.tasks import sweep_overdue_processes
 from minyi.core.notify.tasks import deliver_notifications, send_daily_digest
+from minyi.core.record.tasks import checkpoint_record
 
-__all__ = ["deliver_notifications", "send_daily_digest", "sweep_overdue_processes"]
+__all__ = ["checkpoint_record", "deliver_notifications", "send_daily_digest", "sweep_overdue_processes"]
