@@ -16,6 +16,7 @@ from django.db import transaction
 from tqdm import tqdm
 
 from minyi.core.actions.people import DeputyInput, PersonInput, do_add_deputy_record, do_create_person
+from minyi.core.actions.role_requests import do_request_role
 from minyi.core.actions.roles import do_grant_role
 from minyi.core.actions.units import UnitInput, do_create_unit
 from minyi.core.actors import Actor
@@ -141,6 +142,7 @@ def build_demo(seed: int = DEMO_SEED, *, progress: bool = False) -> DemoCity:
         _build_accounts(builder, demo)
         _build_deputies(builder, demo)
         _build_residents(builder, demo)
+        _build_role_requests(builder, demo)
     return demo
 
 
@@ -301,3 +303,20 @@ def _build_deputies(b: _Builder, demo: DemoCity) -> None:
 def _build_residents(b: _Builder, demo: DemoCity) -> None:
     for number in range(1, RESIDENTS + 1):
         demo.residents.append(b.person(f"resident{number:03d}", b.rng.choice(demo.communities)))
+
+
+ROLE_REQUEST_NOTES = (
+    ("council_member", "在小区住了十几年，愿意参加居民议事，反映邻里意见。"),
+    ("courier", "退休在家时间充裕，愿意当民情专递员，定期走访楼栋住户。"),
+    ("council_member", "担任楼栋长多年，希望参加议事会讨论加装电梯的事。"),
+    ("courier", "熟悉本社区老年人情况，想帮忙收集大家的意见建议。"),
+    ("council_member", "物业服务问题较多，希望作为业主代表参加协商。"),
+)
+
+
+def _build_role_requests(b: _Builder, demo: DemoCity) -> None:
+    """Residents asking to become council members or couriers: the administrators' first workbench items."""
+    applicants = b.rng.sample(demo.residents, len(ROLE_REQUEST_NOTES))
+    for person, (role, note) in zip(applicants, ROLE_REQUEST_NOTES, strict=True):
+        assert person.home_unit is not None
+        do_request_role(role, person.home_unit, note=note, actor=Actor(person=person))

@@ -106,3 +106,16 @@ def test_demo_refuses_to_build_twice() -> None:
 
     with pytest.raises(ActionError):
         build_demo()
+
+
+def test_demo_administrator_has_role_requests_waiting() -> None:
+    from minyi.core.workbench import awaiting
+
+    build_demo()
+    admin = Person.objects.get(username="admin")
+    waiting = list(awaiting(admin))
+    assert len(waiting) == 5 and {i.process for i in waiting} == {"role_request"}
+    assert Event.objects.filter(action="role_request.start").count() == 5
+    # The township administrator's workbench is scoped: a community staff member sees none of them.
+    community = Person.objects.get(username="community")
+    assert not list(awaiting(community))
