@@ -29,3 +29,17 @@ def test_static_assets_are_found():
     assert finders.find("vendor/htmx/htmx.min.js")
     assert finders.find("vendor/echarts/echarts.min.js")
     assert finders.find("minyi/minyi.css")
+
+
+def test_pages_stay_chinese_for_an_english_browser_until_english_is_chosen(client, db):
+    html = client.get(reverse("portal:home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="zh-Hans">' in html
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    html = client.get(reverse("portal:home"), HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    assert '<html lang="en">' in html
+
+
+def test_api_still_honours_accept_language(client, db):
+    response = client.get("/api/v1/units/0", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code in (404, 422)
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in response.json()["message"])
