@@ -124,7 +124,7 @@ def _interrupt(signum: int, frame: object) -> None:
 
 def run_web_server(host: str, port: int, threads: int) -> None:
     """Serve the WSGI application with waitress in this process until interrupted."""
-    import waitress
+    import waitress  # type: ignore[import-untyped]
     from django.core.wsgi import get_wsgi_application
 
     # Ctrl-C and `kill` both stop cleanly, even when started from a shell that ignores SIGINT in

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "ninja",
     "minyi.core",
     "minyi.ballots",
+    "minyi.voices",
     "minyi.portal",
 ]
 
@@ -155,6 +156,9 @@ MINYI_AUDIT_KEY = env.text("MINYI_AUDIT_KEY", SECRET_KEY)
 MINYI_CHECKPOINT_MINUTES = env.integer("MINYI_CHECKPOINT_MINUTES", 60)
 # How often the process-engine sweep applies overdue rules.
 MINYI_SWEEP_MINUTES = env.integer("MINYI_SWEEP_MINUTES", 10)
+
+# Voices (V2): how many times an unsatisfied submitter may reopen an item.
+MINYI_VOICE_MAX_REOPEN = env.integer("MINYI_VOICE_MAX_REOPEN", 1)
 
 MINYI_SITE_NAME = env.text("MINYI_SITE_NAME", "示范市民意平台")
 # Public address of the site, used to make absolute links in emails and SMS.

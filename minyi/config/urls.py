@@ -9,6 +9,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("voices/", include("minyi.voices.urls")),
+    path("open311/v2/", include("minyi.voices.open311.urls")),
     path("", include("minyi.core.urls")),
     path("", include("minyi.portal.urls")),
 ]

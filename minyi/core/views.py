@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 
-from minyi.core.engine.labels import InstanceLabels, describe, localized
+from minyi.core.engine.labels import InstanceLabels, describe, instance_url, localized
 from minyi.core.engine.registry import get_definition
 from minyi.core.http import current_person
 from minyi.core.login import LoginForm
@@ -53,11 +53,12 @@ class WorkbenchRow:
     instance: ProcessInstance
     labels: InstanceLabels
     deadline: DeadlineStatus
+    url: str
 
 
 def workbench_row(instance: ProcessInstance, now: dt.datetime) -> WorkbenchRow:
     labels = describe(instance)
-    return WorkbenchRow(instance, labels, deadline_status(instance, now, labels.deadline_kind))
+    return WorkbenchRow(instance, labels, deadline_status(instance, now, labels.deadline_kind), instance_url(instance))
 
 
 @login_required

@@ -173,13 +173,14 @@ def check_unit_import(rows: list[UnitRow]) -> list[RowError]:
         elif row.code:
             by_code[row.code] = row
     existing = {
-        u.code: u for u in Unit.objects.filter(code__in=[r.code for r in rows if r.code]).only("code")
+        u.code: u for u in Unit.objects.filter(code__in=[r.code for r in rows if r.code]).only("code") if u.code
     }
     parents = {
         u.code: u
         for u in Unit.objects.filter(code__in=[r.parent_code for r in rows if r.parent_code]).only(
             "code", "kind"
         )
+        if u.code
     }
     for row in rows:
         errors.extend(_row_errors(row, by_code, existing, parents))

@@ -225,7 +225,6 @@ def _build_accounts(b: _Builder, demo: DemoCity) -> None:
     Person.objects.filter(pk__in=[p.pk for p in demo.accounts.values()]).update(password=password_hash)
     for person in demo.accounts.values():
         person.password = password_hash
-    term = dict(term_start=NPC_TERM_START, term_end=NPC_TERM_END)
     do_add_deputy_record(
         demo.accounts["deputy"],
         DeputyInput(
@@ -233,7 +232,8 @@ def _build_accounts(b: _Builder, demo: DemoCity) -> None:
             level=DeputyLevel.COUNTY,
             unit=units[FIRST_STATION],
             term="第十八届",
-            **term,
+            term_start=NPC_TERM_START,
+            term_end=NPC_TERM_END,
         ),
         actor=b.actor,
     )
@@ -245,7 +245,8 @@ def _build_accounts(b: _Builder, demo: DemoCity) -> None:
             unit=units[FIRST_DISTRICT],
             term="第十届",
             delegation=CPPCC_SECTORS[0],
-            **term,
+            term_start=NPC_TERM_START,
+            term_end=NPC_TERM_END,
         ),
         actor=b.actor,
     )

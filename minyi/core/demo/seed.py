@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.hashers import make_password
 from django.db import connection, models, transaction
@@ -145,7 +145,7 @@ def _plan_units(
                 parent = level_parents[index % len(level_parents)]
                 parent["numchild"] += 1
                 path = Unit._get_path(parent["path"], parent["depth"] + 1, parent["numchild"])
-                label = rng.choice(names.PLACE_FIRST) + rng.choice(names.PLACE_SECOND) + _KIND_SUFFIX[kind]
+                label = rng.choice(names.PLACE_FIRST) + rng.choice(names.PLACE_SECOND) + _KIND_SUFFIX[UnitKind(kind)]
                 row = _unit_row(path, parent["depth"] + 1, label, kind, f"{code_prefix}{len(rows) + 1:07d}")
                 parent_path[path] = parent["path"]
             rows.append(row)
@@ -185,14 +185,14 @@ def _seed_people(
         for number in range(1, count + 1)
     ]
     raw_insert(Person, rows)
-    ids = dict(Person.objects.filter(username__startswith=prefix).values_list("username", "id"))
-    person_ids = [ids[row["username"]] for row in rows]
+    ids: dict[str, int] = dict(Person.objects.filter(username__startswith=prefix).values_list("username", "id"))
+    person_ids = [ids[str(row["username"])] for row in rows]
     bulk_record_first_events(
         Person,
         person_ids,
         "core.person.create",
         [{"username": row["username"]} for row in rows],
-        units=[row["home_unit_id"] for row in rows],
+        units=[cast(int | None, row["home_unit_id"]) for row in rows],
         public=False,
         actor=actor,
         progress=progress,
@@ -206,7 +206,7 @@ def raw_insert(model: type[models.Model], rows: Sequence[Row], batch_size: int =
     Django's bulk_create compiles every value of every row; here only the values that need it
     (timestamps, JSON) go through the field's adaptation, which makes large seeds several times faster.
     """
-    fields = [f for f in model._meta.concrete_fields if not f.db_returning]  # all but auto-increment keys
+    fields = [f for f in model._meta.concrete_fields if not getattr(f, "db_returning", False)]  # all but auto-increment keys
     now = timezone.now()
     defaults: dict[str, Any] = {}
     for f in fields:

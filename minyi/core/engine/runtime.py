@@ -206,8 +206,15 @@ def transition(
     actor: Actor,
     inputs: Mapping[str, Any] | None = None,
     reason: str = "",
+    move_to: Unit | None = None,
+    deadline_at: dt.datetime | None = None,
 ) -> ProcessInstance:
-    """Take transition `name`, or refuse with an ActionError having written nothing."""
+    """Take transition `name`, or refuse with an ActionError having written nothing.
+
+    `move_to` hands the instance to another unit in the same step (escalation to the subdistrict,
+    assignment to a department); `deadline_at` replaces the state's default deadline (a deadline
+    set when assigning). Both are recorded in the event.
+    """
     locked = _locked(instance)
     definition = definition_of(locked)
     step = definition.transitions.get(name)
@@ -238,8 +245,18 @@ def transition(
         )
     cleaned = clean_inputs(step.inputs, inputs or {})
     source_state = locked.state
+    source_unit = locked.unit_id
     enter_state(locked, definition, step.target, now())
-    locked.save(update_fields=STATE_FIELDS)
+    fields = list(STATE_FIELDS)
+    data: dict[str, Any] = {"instance": locked.pk, "from": source_state, "to": step.target, "inputs": cleaned}
+    if move_to is not None and move_to.pk != source_unit:
+        locked.unit = move_to
+        fields.append("unit")
+        data["unit_from"], data["unit_to"] = source_unit, move_to.pk
+    if deadline_at is not None and not locked.is_final:
+        locked.deadline_at = deadline_at
+        data["deadline_at"] = deadline_at.isoformat()
+    locked.save(update_fields=fields)
     record_event(
         actor=actor,
         action=f"{definition.name}.{name}",
@@ -247,7 +264,7 @@ def transition(
         unit=locked.unit,
         public=definition.public,
         reason=reason,
-        data={"instance": locked.pk, "from": source_state, "to": step.target, "inputs": cleaned},
+        data=data,
     )
     instance.cleaned_inputs = cleaned  # type: ignore[attr-defined]
     return _refresh(instance, locked)

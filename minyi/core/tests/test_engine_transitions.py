@@ -255,3 +255,21 @@ def test_running_instance_keeps_its_version(started, tree, make_person) -> None:
             runtime.transition(newer, "take", actor=Actor(staff))
     finally:
         registry._versions.pop(("test_review", 2), None)
+
+
+def test_transition_can_hand_over_to_another_unit_with_its_own_deadline(started, tree, make_person) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    instance, _submitter, _request = started
+    staff = make_person("township_staff", tree.township)
+    due = timezone.now() + dt.timedelta(days=20)
+    moved = runtime.transition(instance, "take", actor=Actor(staff, "township_staff", tree.township),
+                               move_to=tree.township, deadline_at=due)
+    assert moved.unit == tree.township and moved.deadline_at == due
+    event = Event.objects.get(action="test_review.take")
+    assert event.data["unit_from"] == tree.community.pk and event.data["unit_to"] == tree.township.pk
+    assert event.data["deadline_at"] == due.isoformat()
+    # The community's staff no longer reach it; the township's still do.
+    assert not runtime.available_transitions(moved, make_person("community_staff", tree.community))

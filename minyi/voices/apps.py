@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class VoicesConfig(AppConfig):
+    name = "minyi.voices"
+    label = "voices"
+    verbose_name = "民情民意"
+
+    def ready(self) -> None:
+        # Registers the actions that carry out voice-process steps taken from pages and the API.
+        from minyi.voices.actions import register  # noqa: F401

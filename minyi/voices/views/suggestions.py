@@ -1,0 +1,7 @@
+"""Pages: suggestions (see minyi/voices/urls.py)."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
