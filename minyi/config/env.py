@@ -26,3 +26,10 @@ def integer(name: str, default: int) -> int:
 
 def items(name: str, default: str) -> list[str]:
     return [part.strip() for part in os.environ.get(name, default).split(",") if part.strip()]
+
+
+def directory(name: str, default: Path) -> Path:
+    """A writable directory (the embedded database and queue live there); created if missing."""
+    path = Path(os.environ.get(name) or default)
+    path.mkdir(parents=True, exist_ok=True)
+    return path

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from django.utils.translation import gettext_lazy as _
 
 from minyi.config import env
@@ -11,7 +9,7 @@ from minyi.config.databases import database_from_url
 
 BASE_DIR = env.BASE_DIR
 # Embedded database, huey queue, static and media files; `minyi` points this at ./var of its working directory.
-VAR_DIR = Path(env.text("MINYI_VAR_DIR", str(env.BASE_DIR / "var")))
+VAR_DIR = env.directory("MINYI_VAR_DIR", env.BASE_DIR / "var")
 
 SECRET_KEY = env.text("MINYI_SECRET_KEY", "insecure-demo-key-change-me-in-production-0123456789")
 DEBUG = env.flag("MINYI_DEBUG", False)

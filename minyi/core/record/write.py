@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from minyi.core.actors import Actor
@@ -49,12 +49,8 @@ def record_event(
         raise RuntimeError("record_event must run inside the action's transaction.atomic block")
     chain = chain_name(subject)
     kind, pk = subject_ref(subject)
-    ChainHead.objects.get_or_create(chain=chain, defaults={"seq": 0, "hash": GENESIS})
-    head = ChainHead.objects.select_for_update().get(chain=chain)
     event = Event(
         chain=chain,
-        seq=head.seq + 1,
-        prev_hash=head.hash,
         occurred_at=timezone.now(),
         actor=actor.person,
         actor_role=actor.role,
@@ -67,10 +63,32 @@ def record_event(
         reason=reason,
         public=public,
     )
-    event.hash = event_hash(hashed_fields(event))
-    event.signature = sign("event", event.hash)
-    event.save(force_insert=True)
+    # Three statements for an existing chain (lock head, insert event, update head). A chain's first
+    # event creates its head in a savepoint; if a concurrent writer created it first, the savepoint
+    # rolls back and the event is appended behind theirs.
+    head = ChainHead.objects.select_for_update().filter(chain=chain).first()
+    if head is None:
+        try:
+            with transaction.atomic():
+                _seal(event, seq=1, prev_hash=GENESIS)
+                ChainHead.objects.create(
+                    chain=chain, seq=event.seq, hash=event.hash,
+                    signature=sign("head", head_message(chain, event.seq, event.hash)),
+                )
+            return event
+        except IntegrityError:
+            event.pk = None
+            head = ChainHead.objects.select_for_update().get(chain=chain)
+    _seal(event, seq=head.seq + 1, prev_hash=head.hash)
     head.seq, head.hash = event.seq, event.hash
     head.signature = sign("head", head_message(chain, head.seq, head.hash))
     head.save(update_fields=["seq", "hash", "signature", "updated_at"])
     return event
+
+
+def _seal(event: Event, *, seq: int, prev_hash: str) -> None:
+    """Place the event at `seq` behind `prev_hash`, hash and sign it, and insert it."""
+    event.seq, event.prev_hash = seq, prev_hash
+    event.hash = event_hash(hashed_fields(event))
+    event.signature = sign("event", event.hash)
+    event.save(force_insert=True)
