@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from minyi.core import process_views, role_request_views, views
+from minyi.core import notification_views, process_views, role_request_views, views
 
 app_name = "core"
 urlpatterns = [
@@ -13,4 +13,6 @@ urlpatterns = [
     path("processes/<int:pk>/steps/<slug:name>/", process_views.instance_act, name="process_act"),
     path("processes/<int:pk>/override/", process_views.instance_override, name="process_override"),
     path("roles/request/", role_request_views.request_role, name="request_role"),
+    path("notifications/", notification_views.notification_centre, name="notifications"),
+    path("notifications/read/", notification_views.mark_read, name="notifications_read"),
 ]
