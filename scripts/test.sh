@@ -19,9 +19,9 @@ echo "== mypy"
 .venv/bin/mypy minyi
 
 echo "== pytest (SQLite)"
-env -u MINYI_TEST_DATABASE_URL .venv/bin/python -m pytest -q -W ignore::DeprecationWarning "$@"
+env -u MINYI_TEST_DATABASE_URL .venv/bin/python -m pytest -q -n 2 -W ignore::DeprecationWarning "$@"
 
 if [ -n "${MINYI_TEST_DATABASE_URL:-}" ]; then
   echo "== pytest (PostgreSQL: ${MINYI_TEST_DATABASE_URL%%@*}@…)"
-  .venv/bin/python -m pytest -q -W ignore::DeprecationWarning "$@"
+  .venv/bin/python -m pytest -q -n 2 -W ignore::DeprecationWarning "$@"
 fi
