@@ -68,13 +68,26 @@ def _topics_out(topics: list[Topic]) -> list[TopicOut]:
     out = []
     for t in topics:
         instance = instances.get(t.pk)
-        out.append(TopicOut(
-            id=t.pk, council_id=t.council_id, title=t.title, description=t.description, area=t.area, source=t.source,
-            state=instance.state if instance else "", state_label=describe(instance).state if instance else "",
-            proposer=mask_name(t.proposer.name) if t.proposer and t.proposer.name else "", proposed_at=t.proposed_at,
-            invalid_reason=t.invalid_reason, budget=t.budget, result=t.result, deadline=t.deadline,
-            feedback=t.feedback, poll_id=t.poll_id,
-        ))
+        out.append(
+            TopicOut(
+                id=t.pk,
+                council_id=t.council_id,
+                title=t.title,
+                description=t.description,
+                area=t.area,
+                source=t.source,
+                state=instance.state if instance else "",
+                state_label=describe(instance).state if instance else "",
+                proposer=mask_name(t.proposer.name) if t.proposer and t.proposer.name else "",
+                proposed_at=t.proposed_at,
+                invalid_reason=t.invalid_reason,
+                budget=t.budget,
+                result=t.result,
+                deadline=t.deadline,
+                feedback=t.feedback,
+                poll_id=t.poll_id,
+            )
+        )
     return out
 
 
@@ -101,21 +114,31 @@ def get_topic(request: HttpRequest, topic_id: ObjectId) -> Any:
     return _topics_out([topic])[0]
 
 
-@router.post("/councils/{council_id}/topics", response={201: TopicOut, **error_responses(400, 401, 403, 404, 422)})
+@router.post(
+    "/councils/{council_id}/topics", response={201: TopicOut, **error_responses(400, 401, 403, 404, 422)}
+)
 def propose_topic(request: HttpRequest, council_id: ObjectId, payload: TopicIn) -> Any:
     council = Council.objects.select_related("unit").filter(pk=council_id).first()
     if council is None:
         raise NotFound("council_not_found", "议事会不存在")
-    topic = do_propose_topic(council, TopicInput(payload.title, payload.description, payload.area),
-                             actor=member_actor(current_person(request)))
+    topic = do_propose_topic(
+        council,
+        TopicInput(payload.title, payload.description, payload.area),
+        actor=member_actor(current_person(request)),
+    )
     return 201, _topics_out([topic])[0]
 
 
-@router.post("/meetings/{meeting_id}/sign-in", response={201: SignInOut, **error_responses(400, 401, 403, 404, 409, 422)})
+@router.post(
+    "/meetings/{meeting_id}/sign-in",
+    response={201: SignInOut, **error_responses(400, 401, 403, 404, 409, 422)},
+)
 def sign_in(request: HttpRequest, meeting_id: ObjectId, payload: SignInIn) -> Any:
     meeting = Meeting.objects.select_related("council__unit").filter(pk=meeting_id).first()
     if meeting is None:
         raise NotFound("meeting_not_found", "会议不存在")
     person = current_person(request)
-    attendance = do_sign_in(meeting, person, method=SignInMethod.QR, token=payload.token, actor=member_actor(person))
+    attendance = do_sign_in(
+        meeting, person, method=SignInMethod.QR, token=payload.token, actor=member_actor(person)
+    )
     return 201, SignInOut(meeting_id=meeting.pk, method=attendance.method, signed_at=attendance.signed_at)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import io
 
-from docx import Document
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from docx import Document
 
 from minyi.core.calendar import local_tz
 from minyi.deliberation.actions.meetings import present_members, quorum
@@ -21,11 +21,17 @@ def minutes_docx(meeting: Meeting) -> bytes:
     document.add_paragraph(_("时间：%(at)s") % {"at": at.strftime("%Y-%m-%d %H:%M")})
     if meeting.place:
         document.add_paragraph(_("地点：%(place)s") % {"place": meeting.place})
-    document.add_paragraph(_("应到代表 %(members)d 人，实到 %(present)d 人（法定人数 %(required)d 人）。")
-                           % {"members": status.members, "present": status.present, "required": status.required})
-    document.add_paragraph(_("出席代表：%(names)s") % {"names": "、".join(p.name for p in present_members(meeting))})
-    observers = [r.person.name for r in meeting.observer_requests.filter(state=ObserverState.APPROVED)
-                 .select_related("person")]
+    document.add_paragraph(
+        _("应到代表 %(members)d 人，实到 %(present)d 人（法定人数 %(required)d 人）。")
+        % {"members": status.members, "present": status.present, "required": status.required}
+    )
+    document.add_paragraph(
+        _("出席代表：%(names)s") % {"names": "、".join(p.name for p in present_members(meeting))}
+    )
+    observers = [
+        r.person.name
+        for r in meeting.observer_requests.filter(state=ObserverState.APPROVED).select_related("person")
+    ]
     if observers:
         document.add_paragraph(_("列席：%(names)s") % {"names": "、".join(observers)})
     document.add_heading(_("议程"), level=2)

@@ -36,17 +36,31 @@ class AttendanceRow:
 def attendance_rates(council: Council, year: int) -> list[AttendanceRow]:
     """按时参加会议: the share of the year's held meetings (closed) each member signed in to. Three queries."""
     start, end = _year_bounds(year)
-    meetings = list(Meeting.objects.filter(council=council, state=MeetingState.CLOSED, starts_at__gte=start,
-                                           starts_at__lt=end).values_list("pk", "starts_at"))
-    memberships = list(Membership.objects.filter(council=council, joined_on__lt=end.date())
-                       .exclude(left_on__lt=start.date()).select_related("person").order_by("person__name", "pk"))
-    signed = Counter(Attendance.objects.filter(meeting_id__in=[pk for pk, _ in meetings])
-                     .values_list("person_id", "meeting_id"))
+    meetings = list(
+        Meeting.objects.filter(
+            council=council, state=MeetingState.CLOSED, starts_at__gte=start, starts_at__lt=end
+        ).values_list("pk", "starts_at")
+    )
+    memberships = list(
+        Membership.objects.filter(council=council, joined_on__lt=end.date())
+        .exclude(left_on__lt=start.date())
+        .select_related("person")
+        .order_by("person__name", "pk")
+    )
+    signed = Counter(
+        Attendance.objects.filter(meeting_id__in=[pk for pk, _ in meetings]).values_list(
+            "person_id", "meeting_id"
+        )
+    )
     tz = local_tz()
     rows = []
     for m in memberships:
-        held = [pk for pk, at in meetings
-                if m.joined_on <= at.astimezone(tz).date() and (m.left_on is None or at.astimezone(tz).date() <= m.left_on)]
+        held = [
+            pk
+            for pk, at in meetings
+            if m.joined_on <= at.astimezone(tz).date()
+            and (m.left_on is None or at.astimezone(tz).date() <= m.left_on)
+        ]
         attended = sum(1 for pk in held if signed[(m.person_id, pk)])
         rows.append(AttendanceRow(m.person, m.member_type, len(held), attended, _ratio(attended, len(held))))
     return rows
@@ -84,8 +98,13 @@ def topic_report(council: Council, year: int) -> TopicReport:
     passed = count["publicising"] + count["closed"]
     valid = passed + count["failed"] + count["reviewing"] + count["resolving"]
     return TopicReport(
-        proposed=len(topics), valid=valid, invalid=count["invalid"], passed=passed, failed=count["failed"],
-        closed=count["closed"], open=count["proposed"] + count["reviewing"] + count["resolving"] + count["publicising"],
+        proposed=len(topics),
+        valid=valid,
+        invalid=count["invalid"],
+        passed=passed,
+        failed=count["failed"],
+        closed=count["closed"],
+        open=count["proposed"] + count["reviewing"] + count["resolving"] + count["publicising"],
         resolution_rate=_ratio(count["closed"], passed),
         days_to_consult=_mean_days([(t.proposed_at, t.consulted_at) for t in topics]),
         days_to_review=_mean_days([(t.consulted_at, t.reviewed_at) for t in topics]),

@@ -44,8 +44,14 @@ def do_create_council(data: CouncilInput, *, actor: Actor) -> Council:
     if not data.name.strip():
         raise ActionError("name_required", _("名称不能为空"), {"field": "name"})
     council = Council.objects.create(unit=data.unit, name=data.name.strip(), kind=data.kind)
-    record_event(actor=actor, action="deliberation.council.create", subject=council, unit=data.unit,
-                 public=True, data={"name": council.name, "kind": council.kind})
+    record_event(
+        actor=actor,
+        action="deliberation.council.create",
+        subject=council,
+        unit=data.unit,
+        public=True,
+        data={"name": council.name, "kind": council.kind},
+    )
     return council
 
 
@@ -56,8 +62,14 @@ def do_add_term(council: Council, *, number: int, starts_on: dt.date, ends_on: d
     if Term.objects.filter(council=council, number=number).exists():
         raise Conflict("term_exists", _("该届次已存在"), {"field": "number"})
     term = Term.objects.create(council=council, number=number, starts_on=starts_on, ends_on=ends_on)
-    record_event(actor=actor, action="deliberation.term.create", subject=council, unit=council.unit, public=True,
-                 data={"number": number, "starts_on": starts_on, "ends_on": ends_on})
+    record_event(
+        actor=actor,
+        action="deliberation.term.create",
+        subject=council,
+        unit=council.unit,
+        public=True,
+        data={"number": number, "starts_on": starts_on, "ends_on": ends_on},
+    )
     return term
 
 
@@ -82,11 +94,29 @@ def do_record_recommendation(council: Council, data: RecommendationInput, *, act
         raise ActionError("voters_invalid", _("参加推选人数必须大于0"), {"field": "voters"})
     if data.method == RecommendationMethod.POLL and data.poll is None:
         raise ActionError("poll_required", _("平台投票推选须关联表决"), {"field": "poll"})
-    rec = Recommendation.objects.create(council=council, term=data.term, held_on=data.held_on, method=data.method,
-                                        voters=data.voters, poll=data.poll, note=data.note.strip())
-    record_event(actor=actor, action="deliberation.recommendation.record", subject=council, unit=council.unit,
-                 public=True, data={"term": data.term.number, "held_on": data.held_on, "method": data.method,
-                                    "voters": data.voters, "poll": data.poll.pk if data.poll else None})
+    rec = Recommendation.objects.create(
+        council=council,
+        term=data.term,
+        held_on=data.held_on,
+        method=data.method,
+        voters=data.voters,
+        poll=data.poll,
+        note=data.note.strip(),
+    )
+    record_event(
+        actor=actor,
+        action="deliberation.recommendation.record",
+        subject=council,
+        unit=council.unit,
+        public=True,
+        data={
+            "term": data.term.number,
+            "held_on": data.held_on,
+            "method": data.method,
+            "voters": data.voters,
+            "poll": data.poll.pk if data.poll else None,
+        },
+    )
     return rec
 
 
@@ -109,20 +139,35 @@ def do_add_member(
     if recommendation is not None and votes is not None and votes > recommendation.voters:
         raise ActionError("votes_invalid", _("得票数不能超过参加推选人数"), {"field": "votes"})
     if Membership.objects.filter(council=council, person=person, is_active=True).exists():
-        raise Conflict("already_member", _("%(name)s 已是该议事会代表") % {"name": person}, {"field": "person"})
+        raise Conflict(
+            "already_member", _("%(name)s 已是该议事会代表") % {"name": person}, {"field": "person"}
+        )
     membership = Membership.objects.create(
-        council=council, person=person, member_type=member_type, term=term, recommendation=recommendation,
-        votes=votes, joined_on=joined_on or term.starts_on,
+        council=council,
+        person=person,
+        member_type=member_type,
+        term=term,
+        recommendation=recommendation,
+        votes=votes,
+        joined_on=joined_on or term.starts_on,
     )
     forget_membership(person)
     # Members are named on the public record: the council's composition is public (seed 000).
-    record_event(actor=actor, action="deliberation.member.add", subject=council, unit=council.unit, public=True,
-                 data={"person": person.pk, "member_type": member_type, "term": term.number, "votes": votes})
+    record_event(
+        actor=actor,
+        action="deliberation.member.add",
+        subject=council,
+        unit=council.unit,
+        public=True,
+        data={"person": person.pk, "member_type": member_type, "term": term.number, "votes": votes},
+    )
     return membership
 
 
 @transaction.atomic
-def do_end_membership(membership: Membership, *, left_on: dt.date, actor: Actor, reason: str = "") -> Membership:
+def do_end_membership(
+    membership: Membership, *, left_on: dt.date, actor: Actor, reason: str = ""
+) -> Membership:
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if not membership.is_active:
         raise Conflict("membership_ended", _("该代表已离任"), {})
@@ -130,7 +175,13 @@ def do_end_membership(membership: Membership, *, left_on: dt.date, actor: Actor,
     membership.left_on = left_on
     membership.save(update_fields=["is_active", "left_on"])
     forget_membership(membership.person)
-    record_event(actor=actor, action="deliberation.member.end", subject=membership.council,
-                 unit=membership.council.unit, public=True, reason=reason,
-                 data={"person": membership.person_id, "left_on": left_on})
+    record_event(
+        actor=actor,
+        action="deliberation.member.end",
+        subject=membership.council,
+        unit=membership.council.unit,
+        public=True,
+        reason=reason,
+        data={"person": membership.person_id, "left_on": left_on},
+    )
     return membership

@@ -55,21 +55,39 @@ def _at(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=local_tz())
 
 
-def _meeting_event(meeting: Meeting, action: str, actor: Actor, data: dict[str, object] | None = None,
-                   public: bool = True, reason: str = "") -> None:
-    record_event(actor=actor, action=f"deliberation.meeting.{action}", subject=meeting, unit=meeting.council.unit,
-                 public=public, reason=reason, data=data or {})
+def _meeting_event(
+    meeting: Meeting,
+    action: str,
+    actor: Actor,
+    data: dict[str, object] | None = None,
+    public: bool = True,
+    reason: str = "",
+) -> None:
+    record_event(
+        actor=actor,
+        action=f"deliberation.meeting.{action}",
+        subject=meeting,
+        unit=meeting.council.unit,
+        public=public,
+        reason=reason,
+        data=data or {},
+    )
 
 
 @transaction.atomic
-def do_generate_regular_meetings(council: Council, year: int, *, actor: Actor, place: str = "") -> list[Meeting]:
+def do_generate_regular_meetings(
+    council: Council, year: int, *, actor: Actor, place: str = ""
+) -> list[Meeting]:
     """Create the year's regular meetings (例会) that do not exist yet; running it twice adds nothing."""
     tz = local_tz()
     start = dt.datetime(year, 1, 1, tzinfo=tz)
     existing = {
         timezone.localtime(at, tz).month
         for at in Meeting.objects.filter(
-            council=council, kind=MeetingKind.REGULAR, starts_at__gte=start, starts_at__lt=start.replace(year=year + 1)
+            council=council,
+            kind=MeetingKind.REGULAR,
+            starts_at__gte=start,
+            starts_at__lt=start.replace(year=year + 1),
         ).values_list("starts_at", flat=True)
     }
     created = []
@@ -77,8 +95,12 @@ def do_generate_regular_meetings(council: Council, year: int, *, actor: Actor, p
         if month in existing:
             continue
         meeting = Meeting.objects.create(
-            council=council, kind=MeetingKind.REGULAR, starts_at=_at(regular_meeting_day(year, month)), place=place,
-            title=_("%(council)s%(year)d年%(month)d月例会") % {"council": council.name, "year": year, "month": month},
+            council=council,
+            kind=MeetingKind.REGULAR,
+            starts_at=_at(regular_meeting_day(year, month)),
+            place=place,
+            title=_("%(council)s%(year)d年%(month)d月例会")
+            % {"council": council.name, "year": year, "month": month},
         )
         _meeting_event(meeting, "schedule", actor, {"kind": meeting.kind, "starts_at": meeting.starts_at})
         created.append(meeting)
@@ -100,8 +122,13 @@ def do_schedule_meeting(council: Council, data: MeetingInput, *, actor: Actor) -
         raise ActionError("meeting_kind_unknown", _("未知的会议类型"), {"field": "kind"})
     if not data.title.strip():
         raise ActionError("title_required", _("会议名称不能为空"), {"field": "title"})
-    meeting = Meeting.objects.create(council=council, kind=data.kind, title=data.title.strip(),
-                                     starts_at=data.starts_at, place=data.place.strip())
+    meeting = Meeting.objects.create(
+        council=council,
+        kind=data.kind,
+        title=data.title.strip(),
+        starts_at=data.starts_at,
+        place=data.place.strip(),
+    )
     _meeting_event(meeting, "schedule", actor, {"kind": meeting.kind, "starts_at": meeting.starts_at})
     return meeting
 
@@ -112,9 +139,11 @@ def lock_meeting(meeting: Meeting) -> Meeting:
 
 def require_meeting_state(meeting: Meeting, *states: str) -> None:
     if meeting.state not in states:
-        raise Conflict("meeting_wrong_state",
-                       _("会议当前状态为“%(state)s”，不能进行此操作") % {"state": MeetingState(meeting.state).label},
-                       {"state": meeting.state, "expected": list(states)})
+        raise Conflict(
+            "meeting_wrong_state",
+            _("会议当前状态为“%(state)s”，不能进行此操作") % {"state": MeetingState(meeting.state).label},
+            {"state": meeting.state, "expected": list(states)},
+        )
 
 
 @transaction.atomic
@@ -127,7 +156,9 @@ def do_add_to_agenda(meeting: Meeting, topic: Topic, *, actor: Actor) -> AgendaI
     if topic.council_id != meeting.council_id:
         raise ActionError("topic_other_council", _("议题不属于该议事会"), {"field": "topic"})
     if topic_state(topic) not in AGENDA_STATES:
-        raise ActionError("topic_not_accepted", _("只有经“两委”商议为有效的议题才能列入议程"), {"field": "topic"})
+        raise ActionError(
+            "topic_not_accepted", _("只有经“两委”商议为有效的议题才能列入议程"), {"field": "topic"}
+        )
     if AgendaItem.objects.filter(meeting=meeting, topic=topic).exists():
         raise Conflict("agenda_repeated", _("该议题已在议程中"), {"field": "topic"})
     item = AgendaItem.objects.create(meeting=meeting, topic=topic, position=meeting.agenda.count() + 1)
@@ -136,7 +167,9 @@ def do_add_to_agenda(meeting: Meeting, topic: Topic, *, actor: Actor) -> AgendaI
 
 
 def active_members(council: Council) -> list[Person]:
-    return [m.person for m in Membership.objects.filter(council=council, is_active=True).select_related("person")]
+    return [
+        m.person for m in Membership.objects.filter(council=council, is_active=True).select_related("person")
+    ]
 
 
 @dataclass(frozen=True)
@@ -148,20 +181,29 @@ class QuorumStatus:
 
 
 def quorum_threshold() -> tally.Threshold:
-    return tally.Threshold(settings.MINYI_COUNCIL_QUORUM_NUMERATOR, settings.MINYI_COUNCIL_QUORUM_DENOMINATOR,
-                           settings.MINYI_COUNCIL_QUORUM_STRICT)
+    return tally.Threshold(
+        settings.MINYI_COUNCIL_QUORUM_NUMERATOR,
+        settings.MINYI_COUNCIL_QUORUM_DENOMINATOR,
+        settings.MINYI_COUNCIL_QUORUM_STRICT,
+    )
 
 
 def quorum_json() -> dict[str, object]:
-    return {"numerator": settings.MINYI_COUNCIL_QUORUM_NUMERATOR,
-            "denominator": settings.MINYI_COUNCIL_QUORUM_DENOMINATOR,
-            "strict": settings.MINYI_COUNCIL_QUORUM_STRICT}
+    return {
+        "numerator": settings.MINYI_COUNCIL_QUORUM_NUMERATOR,
+        "denominator": settings.MINYI_COUNCIL_QUORUM_DENOMINATOR,
+        "strict": settings.MINYI_COUNCIL_QUORUM_STRICT,
+    }
 
 
 def present_members(meeting: Meeting) -> list[Person]:
     member_ids = Membership.objects.filter(council_id=meeting.council_id, is_active=True).values("person_id")
-    return [a.person for a in Attendance.objects.filter(meeting=meeting, person_id__in=member_ids)
-            .select_related("person").order_by("signed_at")]
+    return [
+        a.person
+        for a in Attendance.objects.filter(meeting=meeting, person_id__in=member_ids)
+        .select_related("person")
+        .order_by("signed_at")
+    ]
 
 
 def quorum(meeting: Meeting) -> QuorumStatus:
@@ -171,7 +213,9 @@ def quorum(meeting: Meeting) -> QuorumStatus:
         members = Membership.objects.filter(council_id=meeting.council_id, is_active=True).count()
     present = len(present_members(meeting))
     threshold = quorum_threshold()
-    return QuorumStatus(members, present, threshold.minimum(members), members > 0 and threshold.reached(present, members))
+    return QuorumStatus(
+        members, present, threshold.minimum(members), members > 0 and threshold.reached(present, members)
+    )
 
 
 @transaction.atomic
@@ -196,7 +240,9 @@ def check_sign_in_token(meeting: Meeting, token: str) -> None:
     try:
         value = signer.unsign(token, max_age=dt.timedelta(minutes=settings.MINYI_MEETING_SIGN_IN_MINUTES))
     except signing.SignatureExpired:
-        raise ActionError("sign_in_code_expired", _("签到码已过期，请扫描现场最新的二维码"), {"field": "token"}) from None
+        raise ActionError(
+            "sign_in_code_expired", _("签到码已过期，请扫描现场最新的二维码"), {"field": "token"}
+        ) from None
     except signing.BadSignature:
         raise ActionError("sign_in_code_invalid", _("签到码无效"), {"field": "token"}) from None
     if value != str(meeting.pk):
@@ -215,12 +261,15 @@ def do_sign_in(meeting: Meeting, person: Person, *, method: str, actor: Actor, t
     elif method != SignInMethod.STAFF:
         raise ActionError("method_unknown", _("未知的签到方式"), {"field": "method"})
     if not is_member_of(person, meeting.council):
-        raise NotPermitted("not_member", _("%(name)s 不是本议事会代表，不能签到") % {"name": person}, {"field": "person"})
+        raise NotPermitted(
+            "not_member", _("%(name)s 不是本议事会代表，不能签到") % {"name": person}, {"field": "person"}
+        )
     if Attendance.objects.filter(meeting=meeting, person=person).exists():
         raise Conflict("already_signed_in", _("%(name)s 已经签到") % {"name": person}, {"field": "person"})
     recorder = actor.person or person
-    attendance = Attendance.objects.create(meeting=meeting, person=person, method=method,
-                                           signed_at=timezone.now(), recorded_by=recorder)
+    attendance = Attendance.objects.create(
+        meeting=meeting, person=person, method=method, signed_at=timezone.now(), recorded_by=recorder
+    )
     _meeting_event(meeting, "sign_in", actor, {"person": person.pk, "method": method}, public=False)
     return attendance
 
@@ -245,18 +294,34 @@ def do_apply_to_observe(meeting: Meeting, *, actor: Actor, note: str = "") -> Ob
 
 
 @transaction.atomic
-def do_decide_observer(request: ObserverRequest, *, approve: bool, actor: Actor, reason: str = "") -> ObserverRequest:
-    request = ObserverRequest.objects.select_for_update().select_related("meeting__council__unit").get(pk=request.pk)
+def do_decide_observer(
+    request: ObserverRequest, *, approve: bool, actor: Actor, reason: str = ""
+) -> ObserverRequest:
+    request = (
+        ObserverRequest.objects.select_for_update()
+        .select_related("meeting__council__unit")
+        .get(pk=request.pk)
+    )
     if request.state != ObserverState.PENDING:
         raise Conflict("observer_decided", _("该列席申请已处理"), {})
     request.state = ObserverState.APPROVED if approve else ObserverState.REJECTED
     request.decided_at = timezone.now()
     request.save(update_fields=["state", "decided_at"])
-    _meeting_event(request.meeting, "observer.decide", actor, {"request": request.pk, "state": request.state},
-                   public=False, reason=reason)
+    _meeting_event(
+        request.meeting,
+        "observer.decide",
+        actor,
+        {"request": request.pk, "state": request.state},
+        public=False,
+        reason=reason,
+    )
     title = _("列席申请已同意：%(meeting)s") if approve else _("列席申请未同意：%(meeting)s")
-    notify([request.person], kind="deliberation.observer.decided", title=title % {"meeting": request.meeting.title},
-           body=reason)
+    notify(
+        [request.person],
+        kind="deliberation.observer.decided",
+        title=title % {"meeting": request.meeting.title},
+        body=reason,
+    )
     return request
 
 
@@ -273,8 +338,9 @@ def do_record_minutes(meeting: Meeting, text: str, *, actor: Actor) -> Meeting:
 
 
 @transaction.atomic
-def do_add_decision(meeting: Meeting, text: str, *, actor: Actor, topic: Topic | None = None,
-                    poll: Poll | None = None) -> Decision:
+def do_add_decision(
+    meeting: Meeting, text: str, *, actor: Actor, topic: Topic | None = None, poll: Poll | None = None
+) -> Decision:
     meeting = lock_meeting(meeting)
     require_meeting_state(meeting, MeetingState.OPEN, MeetingState.CLOSED)
     if not text.strip():
@@ -282,8 +348,17 @@ def do_add_decision(meeting: Meeting, text: str, *, actor: Actor, topic: Topic |
     if topic is not None and topic.council_id != meeting.council_id:
         raise ActionError("topic_other_council", _("议题不属于该议事会"), {"field": "topic"})
     decision = Decision.objects.create(meeting=meeting, text=text.strip(), topic=topic, poll=poll)
-    _meeting_event(meeting, "decision", actor, {"decision": decision.pk, "topic": topic.pk if topic else None,
-                                                "poll": poll.pk if poll else None, "text": decision.text})
+    _meeting_event(
+        meeting,
+        "decision",
+        actor,
+        {
+            "decision": decision.pk,
+            "topic": topic.pk if topic else None,
+            "poll": poll.pk if poll else None,
+            "text": decision.text,
+        },
+    )
     return decision
 
 

@@ -35,7 +35,9 @@ DESCRIPTION_MAX = 4000
 
 def instance_for(topic: Topic) -> ProcessInstance:
     kind, pk = subject_ref(topic)
-    return ProcessInstance.objects.select_related("unit").get(process=PROCESS, subject_type=kind, subject_id=pk)
+    return ProcessInstance.objects.select_related("unit").get(
+        process=PROCESS, subject_type=kind, subject_id=pk
+    )
 
 
 def topic_state(topic: Topic) -> str:
@@ -45,15 +47,18 @@ def topic_state(topic: Topic) -> str:
 def instances_for(topics: list[Topic]) -> dict[int, ProcessInstance]:
     """Topic id → process instance, in one query (list pages)."""
     kind = Topic._meta.label_lower
-    rows = ProcessInstance.objects.filter(process=PROCESS, subject_type=kind,
-                                          subject_id__in=[str(t.pk) for t in topics])
+    rows = ProcessInstance.objects.filter(
+        process=PROCESS, subject_type=kind, subject_id__in=[str(t.pk) for t in topics]
+    )
     return {int(i.subject_id): i for i in rows}
 
 
 def managers_of(council: Council) -> list[Person]:
-    grants = (RoleGrant.objects.active()
-              .filter(role="community_staff", unit__path__in=council.unit.ancestor_paths(), person__is_active=True)
-              .select_related("person"))
+    grants = (
+        RoleGrant.objects.active()
+        .filter(role="community_staff", unit__path__in=council.unit.ancestor_paths(), person__is_active=True)
+        .select_related("person")
+    )
     return [g.person for g in grants]
 
 
@@ -77,28 +82,48 @@ def check_topic_input(data: TopicInput) -> None:
     if not data.title.strip():
         raise ActionError("title_required", _("议题不能为空"), {"field": "title"})
     if len(data.title.strip()) > TITLE_MAX:
-        raise ActionError("input_invalid", _("议题不能超过 %(n)d 个字") % {"n": TITLE_MAX}, {"field": "title"})
+        raise ActionError(
+            "input_invalid", _("议题不能超过 %(n)d 个字") % {"n": TITLE_MAX}, {"field": "title"}
+        )
     if not data.description.strip():
         raise ActionError("description_required", _("请填写议题内容"), {"field": "description"})
     if len(data.description) > DESCRIPTION_MAX:
-        raise ActionError("input_invalid", _("内容不能超过 %(n)d 个字") % {"n": DESCRIPTION_MAX},
-                          {"field": "description"})
+        raise ActionError(
+            "input_invalid", _("内容不能超过 %(n)d 个字") % {"n": DESCRIPTION_MAX}, {"field": "description"}
+        )
     if data.area not in Area.values:
         raise ActionError("area_unknown", _("请选择议题所属的方面"), {"field": "area"})
 
 
-def _create(council: Council, data: TopicInput, *, source: str, actor: Actor, proposer: Person | None,
-            voice: Voice | None = None) -> Topic:
+def _create(
+    council: Council,
+    data: TopicInput,
+    *,
+    source: str,
+    actor: Actor,
+    proposer: Person | None,
+    voice: Voice | None = None,
+) -> Topic:
     if not council.is_active:
         raise ActionError("council_inactive", _("该议事会已停用"), {})
     check_topic_input(data)
-    topic = Topic.objects.create(council=council, title=data.title.strip(), description=data.description.strip(),
-                                 area=data.area, source=source, proposer=proposer, voice=voice,
-                                 proposed_at=timezone.now())
+    topic = Topic.objects.create(
+        council=council,
+        title=data.title.strip(),
+        description=data.description.strip(),
+        area=data.area,
+        source=source,
+        proposer=proposer,
+        voice=voice,
+        proposed_at=timezone.now(),
+    )
     # The start event is public: topics are published before the meeting (seed 000 "议题事先向居民公开").
     runtime.start(PROCESS, subject=topic, unit=council.unit, title=topic.title, actor=actor)
-    notify(managers_of(council), kind="deliberation.topic.proposed",
-           title=_("新议题待商议：%(title)s") % {"title": topic.title})
+    notify(
+        managers_of(council),
+        kind="deliberation.topic.proposed",
+        title=_("新议题待商议：%(title)s") % {"title": topic.title},
+    )
     return topic
 
 
@@ -125,9 +150,17 @@ def do_topic_from_voice(voice: Voice, *, council: Council, area: str, actor: Act
     if Topic.objects.filter(voice=voice).exists():
         raise Conflict("voice_has_topic", _("该民情事项已转为议题"), {"field": "voice"})
     data = TopicInput(title=(title or voice.title)[:TITLE_MAX], description=voice.content, area=area)
-    topic = _create(council, data, source=TopicSource.VOICE, actor=actor, proposer=voice.submitter, voice=voice)
-    record_event(actor=actor, action="deliberation.topic.from_voice", subject=voice, unit=voice.unit, public=False,
-                 data={"topic": topic.pk, "council": council.pk})
+    topic = _create(
+        council, data, source=TopicSource.VOICE, actor=actor, proposer=voice.submitter, voice=voice
+    )
+    record_event(
+        actor=actor,
+        action="deliberation.topic.from_voice",
+        subject=voice,
+        unit=voice.unit,
+        public=False,
+        data={"topic": topic.pk, "council": council.pk},
+    )
     return topic
 
 
@@ -149,8 +182,11 @@ def do_mark_valid(topic: Topic, *, actor: Actor, reason: str = "") -> Topic:
     topic = _locked(topic)
     topic.consulted_at = timezone.now()
     topic.save(update_fields=["consulted_at"])
-    notify(_proposer_and_supervisors(topic), kind="deliberation.topic.valid",
-           title=_("议题经商议为有效议题：%(title)s") % {"title": topic.title})
+    notify(
+        _proposer_and_supervisors(topic),
+        kind="deliberation.topic.valid",
+        title=_("议题经商议为有效议题：%(title)s") % {"title": topic.title},
+    )
     return topic
 
 
@@ -162,8 +198,12 @@ def do_mark_invalid(topic: Topic, *, reason: str, actor: Actor) -> Topic:
     topic.consulted_at = timezone.now()
     topic.invalid_reason = reason.strip()
     topic.save(update_fields=["consulted_at", "invalid_reason"])
-    notify(_proposer_and_supervisors(topic), kind="deliberation.topic.invalid",
-           title=_("议题未被采纳：%(title)s") % {"title": topic.title}, body=topic.invalid_reason)
+    notify(
+        _proposer_and_supervisors(topic),
+        kind="deliberation.topic.invalid",
+        title=_("议题未被采纳：%(title)s") % {"title": topic.title},
+        body=topic.invalid_reason,
+    )
     return topic
 
 
@@ -188,16 +228,38 @@ def do_adopt_plan(topic: Topic, data: PlanInput, *, actor: Actor) -> Topic:
         raise ActionError("input_invalid", _("经费必须是不小于0、最多两位小数的金额"), {"field": "budget"})
     if data.ends_on < data.starts_on:
         raise ActionError("input_invalid", _("计划完成日期不能早于开始日期"), {"field": "ends_on"})
-    runtime.transition(instance_for(topic), "adopt_plan", actor=actor, inputs={
-        "feasibility": data.feasibility, "plan": data.plan, "budget": budget, "staffing": data.staffing,
-        "starts_on": data.starts_on, "ends_on": data.ends_on,
-    })
+    runtime.transition(
+        instance_for(topic),
+        "adopt_plan",
+        actor=actor,
+        inputs={
+            "feasibility": data.feasibility,
+            "plan": data.plan,
+            "budget": budget,
+            "staffing": data.staffing,
+            "starts_on": data.starts_on,
+            "ends_on": data.ends_on,
+        },
+    )
     topic = _locked(topic)
     topic.feasibility, topic.plan, topic.budget = data.feasibility.strip(), data.plan.strip(), budget
-    topic.staffing, topic.plan_starts_on, topic.plan_ends_on = data.staffing.strip(), data.starts_on, data.ends_on
+    topic.staffing, topic.plan_starts_on, topic.plan_ends_on = (
+        data.staffing.strip(),
+        data.starts_on,
+        data.ends_on,
+    )
     topic.reviewed_at = timezone.now()
-    topic.save(update_fields=["feasibility", "plan", "budget", "staffing", "plan_starts_on", "plan_ends_on",
-                              "reviewed_at"])
+    topic.save(
+        update_fields=[
+            "feasibility",
+            "plan",
+            "budget",
+            "staffing",
+            "plan_starts_on",
+            "plan_ends_on",
+            "reviewed_at",
+        ]
+    )
     return topic
 
 
@@ -213,8 +275,14 @@ def do_supervise_topic(topic: Topic, *, actor: Actor) -> Supervision:
     if Supervision.objects.filter(topic=topic, person=actor.person).exists():
         raise Conflict("already_supervising", _("您已在督办该议题"), {})
     supervision = Supervision.objects.create(topic=topic, person=actor.person)
-    record_event(actor=actor, action="deliberation.topic.supervise", subject=topic, unit=topic.council.unit,
-                 public=True, data={})
+    record_event(
+        actor=actor,
+        action="deliberation.topic.supervise",
+        subject=topic,
+        unit=topic.council.unit,
+        public=True,
+        data={},
+    )
     return supervision
 
 
@@ -223,17 +291,31 @@ def do_report_progress(topic: Topic, text: str, *, actor: Actor) -> Progress:
     """公示: the responsible person (or staff) reports progress; supervisors are told."""
     topic = _locked(topic)
     person = actor.person
-    if person is None or (person.pk != topic.responsible_id and not is_council_manager(person, topic.council)):
+    if person is None or (
+        person.pk != topic.responsible_id and not is_council_manager(person, topic.council)
+    ):
         raise NotPermitted("not_permitted", _("只有责任人或社区“两委”可以报告办理进展"))
     if topic_state(topic) != "publicising":
         raise Conflict("topic_not_in_progress", _("议题不在办理公示阶段"), {})
     if not text.strip():
         raise ActionError("progress_required", _("请填写办理进展"), {"field": "text"})
-    progress = Progress.objects.create(topic=topic, text=text.strip(), recorded_by=person, recorded_at=timezone.now())
-    record_event(actor=actor, action="deliberation.topic.progress", subject=topic, unit=topic.council.unit,
-                 public=True, data={"text": progress.text})
-    notify(supervisors_of(topic), kind="deliberation.topic.progress",
-           title=_("督办议题有新进展：%(title)s") % {"title": topic.title}, body=progress.text)
+    progress = Progress.objects.create(
+        topic=topic, text=text.strip(), recorded_by=person, recorded_at=timezone.now()
+    )
+    record_event(
+        actor=actor,
+        action="deliberation.topic.progress",
+        subject=topic,
+        unit=topic.council.unit,
+        public=True,
+        data={"text": progress.text},
+    )
+    notify(
+        supervisors_of(topic),
+        kind="deliberation.topic.progress",
+        title=_("督办议题有新进展：%(title)s") % {"title": topic.title},
+        body=progress.text,
+    )
     return progress
 
 
@@ -244,18 +326,26 @@ def do_close_topic(topic: Topic, *, feedback: str, meeting: Meeting, actor: Acto
 
     if meeting.council_id != topic.council_id:
         raise ActionError("meeting_other_council", _("会议不属于该议事会"), {"field": "meeting"})
-    runtime.transition(instance_for(topic), "close", actor=actor,
-                       inputs={"feedback": feedback, "meeting": meeting.pk})
+    runtime.transition(
+        instance_for(topic), "close", actor=actor, inputs={"feedback": feedback, "meeting": meeting.pk}
+    )
     topic = _locked(topic)
     topic.feedback = feedback.strip()
     topic.feedback_meeting = meeting
     topic.closed_at = timezone.now()
     topic.save(update_fields=["feedback", "feedback_meeting", "closed_at"])
-    do_add_decision(meeting, _("议题“%(title)s”办理完毕：%(feedback)s") % {"title": topic.title,
-                                                                    "feedback": topic.feedback},
-                    topic=topic, actor=actor)
-    notify(_proposer_and_supervisors(topic), kind="deliberation.topic.closed",
-           title=_("议题已办结：%(title)s") % {"title": topic.title}, body=topic.feedback)
+    do_add_decision(
+        meeting,
+        _("议题“%(title)s”办理完毕：%(feedback)s") % {"title": topic.title, "feedback": topic.feedback},
+        topic=topic,
+        actor=actor,
+    )
+    notify(
+        _proposer_and_supervisors(topic),
+        kind="deliberation.topic.closed",
+        title=_("议题已办结：%(title)s") % {"title": topic.title},
+        body=topic.feedback,
+    )
     return topic
 
 
@@ -268,7 +358,9 @@ def _perform_valid(instance: ProcessInstance, *, inputs: dict[str, Any], reason:
     return do_mark_valid(_topic(instance), actor=actor, reason=reason)
 
 
-def _perform_invalid(instance: ProcessInstance, *, inputs: dict[str, Any], reason: str, actor: Actor) -> Topic:
+def _perform_invalid(
+    instance: ProcessInstance, *, inputs: dict[str, Any], reason: str, actor: Actor
+) -> Topic:
     return do_mark_invalid(_topic(instance), reason=reason, actor=actor)
 
 
@@ -279,10 +371,18 @@ def _perform_plan(instance: ProcessInstance, *, inputs: dict[str, Any], reason: 
         except ValueError:
             raise ActionError("input_invalid", _("日期格式应为 YYYY-MM-DD"), {"field": "starts_on"}) from None
 
-    return do_adopt_plan(_topic(instance), PlanInput(
-        feasibility=str(inputs.get("feasibility", "")), plan=str(inputs.get("plan", "")),
-        budget=str(inputs.get("budget", "")), staffing=str(inputs.get("staffing", "")),
-        starts_on=day(inputs.get("starts_on")), ends_on=day(inputs.get("ends_on"))), actor=actor)
+    return do_adopt_plan(
+        _topic(instance),
+        PlanInput(
+            feasibility=str(inputs.get("feasibility", "")),
+            plan=str(inputs.get("plan", "")),
+            budget=str(inputs.get("budget", "")),
+            staffing=str(inputs.get("staffing", "")),
+            starts_on=day(inputs.get("starts_on")),
+            ends_on=day(inputs.get("ends_on")),
+        ),
+        actor=actor,
+    )
 
 
 def _perform_close(instance: ProcessInstance, *, inputs: dict[str, Any], reason: str, actor: Actor) -> Topic:
@@ -293,7 +393,9 @@ def _perform_close(instance: ProcessInstance, *, inputs: dict[str, Any], reason:
     return do_close_topic(topic, feedback=str(inputs.get("feedback", "")), meeting=meeting, actor=actor)
 
 
-def _perform_resolve(instance: ProcessInstance, *, inputs: dict[str, Any], reason: str, actor: Actor) -> Topic:
+def _perform_resolve(
+    instance: ProcessInstance, *, inputs: dict[str, Any], reason: str, actor: Actor
+) -> Topic:
     from minyi.deliberation.actions.polls import do_resolve_topic
 
     responsible = Person.objects.filter(pk=inputs.get("responsible") or 0).first()

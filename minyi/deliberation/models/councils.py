@@ -33,7 +33,9 @@ class RecommendationMethod(models.TextChoices):
 
 class Council(models.Model):
     # A unit of kind "council" under the community, or the community itself (seed 000: 金沙社区).
-    unit = models.ForeignKey("core.Unit", on_delete=models.PROTECT, related_name="councils", verbose_name=_("所属单位"))
+    unit = models.ForeignKey(
+        "core.Unit", on_delete=models.PROTECT, related_name="councils", verbose_name=_("所属单位")
+    )
     name = models.CharField(_("名称"), max_length=120)
     kind = models.CharField(_("类型"), max_length=20, choices=CouncilKind.choices, default=CouncilKind.HALL)
     is_active = models.BooleanField(_("启用"), default=True)
@@ -72,7 +74,12 @@ class Recommendation(models.Model):
     method = models.CharField(_("推选方式"), max_length=20, choices=RecommendationMethod.choices)
     voters = models.PositiveIntegerField(_("参加推选人数"))
     poll = models.ForeignKey(
-        "ballots.Poll", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("表决")
+        "ballots.Poll",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("表决"),
     )
     note = models.TextField(_("说明"), blank=True)
 
@@ -86,9 +93,13 @@ class Recommendation(models.Model):
 
 class Membership(models.Model):
     council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="memberships")
-    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="council_memberships")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="council_memberships"
+    )
     member_type = models.CharField(_("代表类别"), max_length=20, choices=MemberType.choices)
-    term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("届期"))
+    term = models.ForeignKey(
+        Term, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("届期")
+    )
     recommendation = models.ForeignKey(
         Recommendation, on_delete=models.PROTECT, null=True, blank=True, related_name="memberships"
     )

@@ -36,7 +36,9 @@ class Meeting(models.Model):
     title = models.CharField(_("会议名称"), max_length=200)
     starts_at = models.DateTimeField(_("召开时间"), db_index=True)
     place = models.CharField(_("地点"), max_length=200, blank=True)
-    state = models.CharField(_("状态"), max_length=10, choices=MeetingState.choices, default=MeetingState.PLANNED)
+    state = models.CharField(
+        _("状态"), max_length=10, choices=MeetingState.choices, default=MeetingState.PLANNED
+    )
     # Members counted for the quorum, fixed when the meeting opens (members may join or leave later).
     member_count = models.PositiveIntegerField(null=True, blank=True)
     minutes = models.TextField(_("会议纪要"), blank=True)
@@ -62,6 +64,9 @@ class AgendaItem(models.Model):
         ordering = ["position", "pk"]
         constraints = [models.UniqueConstraint(fields=["meeting", "topic"], name="agenda_meeting_topic")]
 
+    def __str__(self) -> str:
+        return f"{self.meeting_id}: {self.topic_id}"
+
 
 class Attendance(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
@@ -73,6 +78,9 @@ class Attendance(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["meeting", "person"], name="attendance_once")]
 
+    def __str__(self) -> str:
+        return f"{self.meeting_id}: {self.person_id}"
+
 
 class ObserverRequest(models.Model):
     """列席: anyone may ask to attend; the community's staff approve."""
@@ -80,22 +88,34 @@ class ObserverRequest(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="observer_requests")
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     note = models.CharField(_("申请理由"), max_length=300, blank=True)
-    state = models.CharField(_("状态"), max_length=10, choices=ObserverState.choices, default=ObserverState.PENDING)
+    state = models.CharField(
+        _("状态"), max_length=10, choices=ObserverState.choices, default=ObserverState.PENDING
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["meeting", "person"], name="observer_once")]
 
+    def __str__(self) -> str:
+        return f"{self.meeting_id}: {self.person_id} ({self.state})"
+
 
 class Decision(models.Model):
     """A line of the minutes: what the meeting decided, linked to the topic and poll it concerns."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
-    topic = models.ForeignKey("deliberation.Topic", on_delete=models.PROTECT, null=True, blank=True, related_name="decisions")
-    poll = models.ForeignKey("ballots.Poll", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    topic = models.ForeignKey(
+        "deliberation.Topic", on_delete=models.PROTECT, null=True, blank=True, related_name="decisions"
+    )
+    poll = models.ForeignKey(
+        "ballots.Poll", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     text = models.TextField(_("决定事项"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.text[:50]

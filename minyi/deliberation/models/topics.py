@@ -36,11 +36,19 @@ class Topic(models.Model):
     area = models.CharField(_("所属方面"), max_length=20, choices=Area.choices)
     source = models.CharField(_("来源"), max_length=10, choices=TopicSource.choices)
     proposer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("提议人"),
     )
     voice = models.ForeignKey(
-        "voices.Voice", on_delete=models.PROTECT, null=True, blank=True, related_name="topics",
+        "voices.Voice",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="topics",
         verbose_name=_("来源民情事项"),
     )
     # 商议: an invalid topic's reason is published.
@@ -53,9 +61,15 @@ class Topic(models.Model):
     plan_starts_on = models.DateField(_("计划开始"), null=True, blank=True)
     plan_ends_on = models.DateField(_("计划完成"), null=True, blank=True)
     # 决议
-    poll = models.ForeignKey("ballots.Poll", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    poll = models.ForeignKey(
+        "ballots.Poll", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     responsible = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("责任人"),
     )
     deadline = models.DateField(_("办理期限"), null=True, blank=True)
@@ -83,7 +97,11 @@ class Topic(models.Model):
 
     def relational_roles(self, person: object) -> set[str]:
         """The responsible person (承办人) reports progress as `assignee`."""
-        return {"assignee"} if self.responsible_id is not None and getattr(person, "pk", None) == self.responsible_id else set()
+        return (
+            {"assignee"}
+            if self.responsible_id is not None and getattr(person, "pk", None) == self.responsible_id
+            else set()
+        )
 
     def relational_people(self, role: str) -> list[object]:
         return [self.responsible] if role == "assignee" and self.responsible is not None else []
@@ -98,6 +116,9 @@ class Progress(models.Model):
     class Meta:
         ordering = ["recorded_at", "pk"]
 
+    def __str__(self) -> str:
+        return self.text[:50]
+
 
 class Supervision(models.Model):
     """A member has put the topic under supervision (督办权): they follow its progress."""
@@ -108,3 +129,6 @@ class Supervision(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["topic", "person"], name="supervision_once")]
+
+    def __str__(self) -> str:
+        return f"{self.topic_id}: {self.person_id}"

@@ -19,8 +19,19 @@ from minyi.deliberation.actions.councils import (
     do_create_council,
     do_record_recommendation,
 )
-from minyi.deliberation.actions.meetings import MeetingInput, do_add_to_agenda, do_open_meeting, do_schedule_meeting
-from minyi.deliberation.actions.topics import PlanInput, TopicInput, do_adopt_plan, do_mark_valid, do_propose_topic
+from minyi.deliberation.actions.meetings import (
+    MeetingInput,
+    do_add_to_agenda,
+    do_open_meeting,
+    do_schedule_meeting,
+)
+from minyi.deliberation.actions.topics import (
+    PlanInput,
+    TopicInput,
+    do_adopt_plan,
+    do_mark_valid,
+    do_propose_topic,
+)
 from minyi.deliberation.models import Council, Meeting, Term, Topic
 
 
@@ -32,7 +43,9 @@ def council(tree: Any, system: Actor) -> Council:
 
 @pytest.fixture
 def term(council: Council, system: Actor) -> Term:
-    return do_add_term(council, number=1, starts_on=dt.date(2025, 1, 1), ends_on=dt.date(2027, 12, 31), actor=system)
+    return do_add_term(
+        council, number=1, starts_on=dt.date(2025, 1, 1), ends_on=dt.date(2027, 12, 31), actor=system
+    )
 
 
 @pytest.fixture
@@ -50,32 +63,47 @@ def member_actor(person: Person) -> Actor:
 
 @pytest.fixture
 def members(council: Council, term: Term, make_person: Any, system: Actor) -> list[Person]:
-    rec = do_record_recommendation(council, RecommendationInput(term=term, held_on=dt.date(2025, 1, 1),
-                                                                method="representatives", voters=40), actor=system)
+    rec = do_record_recommendation(
+        council,
+        RecommendationInput(term=term, held_on=dt.date(2025, 1, 1), method="representatives", voters=40),
+        actor=system,
+    )
     types = ["resident", "party", "deputy", "public_unit", "governance"]
     people = []
     for i, kind in enumerate(types):
         person = make_person(name=f"代表{i}")
-        do_add_member(council, person, member_type=kind, term=term, recommendation=rec, votes=30 + i, actor=system)
+        do_add_member(
+            council, person, member_type=kind, term=term, recommendation=rec, votes=30 + i, actor=system
+        )
         people.append(person)
     return people
 
 
 @pytest.fixture
 def meeting(council: Council, staff: Person) -> Meeting:
-    return do_schedule_meeting(council, MeetingInput(title="临时会议", starts_at=timezone.now()),
-                               actor=staff_actor(staff))
+    return do_schedule_meeting(
+        council, MeetingInput(title="临时会议", starts_at=timezone.now()), actor=staff_actor(staff)
+    )
 
 
 def plan() -> PlanInput:
-    return PlanInput(feasibility="可行", plan="加装护栏", budget="12000.50", staffing="物业2人",
-                     starts_on=timezone.localdate(), ends_on=timezone.localdate() + dt.timedelta(days=30))
+    return PlanInput(
+        feasibility="可行",
+        plan="加装护栏",
+        budget="12000.50",
+        staffing="物业2人",
+        starts_on=timezone.localdate(),
+        ends_on=timezone.localdate() + dt.timedelta(days=30),
+    )
 
 
 @pytest.fixture
 def proposed(council: Council, members: list[Person]) -> Topic:
-    return do_propose_topic(council, TopicInput(title="小区路灯维修", description="3栋路灯坏了", area="environment"),
-                            actor=member_actor(members[0]))
+    return do_propose_topic(
+        council,
+        TopicInput(title="小区路灯维修", description="3栋路灯坏了", area="environment"),
+        actor=member_actor(members[0]),
+    )
 
 
 @pytest.fixture

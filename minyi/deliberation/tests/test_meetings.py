@@ -40,7 +40,12 @@ def test_council_only_on_community_or_council_unit(tree: Any, system: Any) -> No
     with pytest.raises(ActionError) as error:
         do_create_council(CouncilInput(unit=tree.township, name="x"), actor=system)
     assert error.value.code == "council_unit_kind"
-    assert do_create_council(CouncilInput(unit=tree.community, name="坝坝会", kind="courtyard"), actor=system).kind == "courtyard"
+    assert (
+        do_create_council(
+            CouncilInput(unit=tree.community, name="坝坝会", kind="courtyard"), actor=system
+        ).kind
+        == "courtyard"
+    )
 
 
 def test_member_twice_refused(council: Any, term: Any, members: list[Person], system: Any) -> None:
@@ -52,7 +57,10 @@ def test_member_twice_refused(council: Any, term: Any, members: list[Person], sy
 def test_regular_meetings_on_the_15th(council: Any, staff: Person) -> None:
     created = do_generate_regular_meetings(council, 2026, actor=staff_actor(staff))
     assert len(created) == 12
-    assert [timezone.localtime(m.starts_at).date() for m in created][:2] == [dt.date(2026, 1, 15), dt.date(2026, 2, 15)]
+    assert [timezone.localtime(m.starts_at).date() for m in created][:2] == [
+        dt.date(2026, 1, 15),
+        dt.date(2026, 2, 15),
+    ]
     assert do_generate_regular_meetings(council, 2026, actor=staff_actor(staff)) == []  # idempotent
 
 
@@ -70,8 +78,9 @@ def test_shift_to_next_working_day_when_configured() -> None:
         assert regular_meeting_day(2026, 2) == dt.date(2026, 2, 28)
 
 
-def test_sign_in_twice_refused_and_non_member_refused(meeting: Meeting, members: list[Person], staff: Person,
-                                                      make_person: Any) -> None:
+def test_sign_in_twice_refused_and_non_member_refused(
+    meeting: Meeting, members: list[Person], staff: Person, make_person: Any
+) -> None:
     do_sign_in(meeting, members[0], method="staff", actor=staff_actor(staff))
     with pytest.raises(Conflict) as error:
         do_sign_in(meeting, members[0], method="staff", actor=staff_actor(staff))
@@ -82,10 +91,18 @@ def test_sign_in_twice_refused_and_non_member_refused(meeting: Meeting, members:
     assert Attendance.objects.count() == 1 and len(events(meeting, "deliberation.meeting.sign_in")) == 1
 
 
-def test_qr_sign_in_signed_and_expiring(meeting: Meeting, members: list[Person], other_meeting: Meeting) -> None:
+def test_qr_sign_in_signed_and_expiring(
+    meeting: Meeting, members: list[Person], other_meeting: Meeting
+) -> None:
     token = sign_in_token(meeting)
     with pytest.raises(ActionError) as wrong:
-        do_sign_in(meeting, members[0], method="qr", token=sign_in_token(other_meeting), actor=member_actor(members[0]))
+        do_sign_in(
+            meeting,
+            members[0],
+            method="qr",
+            token=sign_in_token(other_meeting),
+            actor=member_actor(members[0]),
+        )
     assert wrong.value.code == "sign_in_code_invalid"
     with pytest.raises(NotPermitted):  # a code signs in only its holder
         do_sign_in(meeting, members[1], method="qr", token=token, actor=member_actor(members[0]))
@@ -107,7 +124,9 @@ def test_qr_sign_in_signed_and_expiring(meeting: Meeting, members: list[Person],
 def other_meeting(council: Any, staff: Person) -> Meeting:
     from minyi.deliberation.actions.meetings import MeetingInput, do_schedule_meeting
 
-    return do_schedule_meeting(council, MeetingInput(title="另一会议", starts_at=timezone.now()), actor=staff_actor(staff))
+    return do_schedule_meeting(
+        council, MeetingInput(title="另一会议", starts_at=timezone.now()), actor=staff_actor(staff)
+    )
 
 
 def test_quorum_more_than_half(meeting: Meeting, members: list[Person], staff: Person) -> None:
@@ -118,7 +137,9 @@ def test_quorum_more_than_half(meeting: Meeting, members: list[Person], staff: P
     assert quorum(meeting).reached
 
 
-def test_observers_apply_and_are_notified(meeting: Meeting, members: list[Person], staff: Person, make_person: Any) -> None:
+def test_observers_apply_and_are_notified(
+    meeting: Meeting, members: list[Person], staff: Person, make_person: Any
+) -> None:
     resident = make_person(name="居民乙")
     with pytest.raises(ActionError) as error:
         do_apply_to_observe(meeting, actor=member_actor(members[0]))
@@ -133,8 +154,14 @@ def test_observers_apply_and_are_notified(meeting: Meeting, members: list[Person
         do_decide_observer(request, approve=False, actor=staff_actor(staff))
 
 
-def test_minutes_docx_and_attendance_rate(meeting: Meeting, members: list[Person], staff: Person,
-                                          council: Any, other_meeting: Meeting, django_assert_num_queries: Any) -> None:
+def test_minutes_docx_and_attendance_rate(
+    meeting: Meeting,
+    members: list[Person],
+    staff: Person,
+    council: Any,
+    other_meeting: Meeting,
+    django_assert_num_queries: Any,
+) -> None:
     for person in members[:3]:
         do_sign_in(meeting, person, method="staff", actor=staff_actor(staff))
     do_sign_in(other_meeting, members[0], method="staff", actor=staff_actor(staff))
@@ -151,6 +178,10 @@ def test_minutes_docx_and_attendance_rate(meeting: Meeting, members: list[Person
     assert "实到 3 人" in text and "同意维修路灯" in text and "审议新议题" in text
     with django_assert_num_queries(3):  # meetings, members, sign-ins: constant in the number of members
         rates = {row.person.pk: row for row in attendance_rates(council, timezone.localdate().year)}
-    assert rates[members[0].pk].rate == 100 and rates[members[1].pk].rate == 50 and rates[members[4].pk].rate == 0
+    assert (
+        rates[members[0].pk].rate == 100
+        and rates[members[1].pk].rate == 50
+        and rates[members[4].pk].rate == 0
+    )
     assert rates[members[1].pk].meetings == 2
     assert Event.objects.filter(action="deliberation.meeting.close").count() == 2

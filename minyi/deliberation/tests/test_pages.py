@@ -29,12 +29,16 @@ def login(person: Person) -> Client:
 
 def _topics(council: Any, member: Person, n: int) -> None:
     for i in range(n):
-        do_propose_topic(council, TopicInput(title=f"议题{i}", description="内容", area="services"),
-                         actor=member_actor(member))
+        do_propose_topic(
+            council,
+            TopicInput(title=f"议题{i}", description="内容", area="services"),
+            actor=member_actor(member),
+        )
 
 
-def test_board_masks_names_and_has_constant_queries(client: Client, council: Any, members: list[Person],
-                                                    django_assert_max_num_queries: Any) -> None:
+def test_board_masks_names_and_has_constant_queries(
+    client: Client, council: Any, members: list[Person], django_assert_max_num_queries: Any
+) -> None:
     _topics(council, members[0], 2)
     response = client.get(reverse("deliberation:board"))
     assert response.status_code == 200 and "议题1" in response.content.decode()
@@ -46,8 +50,9 @@ def test_board_masks_names_and_has_constant_queries(client: Client, council: Any
         client.get(reverse("deliberation:board"))
 
 
-def test_api_topics_constant_queries(client: Client, council: Any, members: list[Person],
-                                     django_assert_max_num_queries: Any) -> None:
+def test_api_topics_constant_queries(
+    client: Client, council: Any, members: list[Person], django_assert_max_num_queries: Any
+) -> None:
     _topics(council, members[0], 2)
     with django_assert_max_num_queries(10) as few:
         body = client.get("/api/v1/deliberation/topics").json()
@@ -59,20 +64,30 @@ def test_api_topics_constant_queries(client: Client, council: Any, members: list
 
 def test_api_non_member_propose_refused(council: Any, members: list[Person], make_person: Any) -> None:
     outsider = login(make_person(name="外人"))
-    response = outsider.post(f"/api/v1/deliberation/councils/{council.pk}/topics",
-                             {"title": "x", "description": "y", "area": "services"}, content_type="application/json")
+    response = outsider.post(
+        f"/api/v1/deliberation/councils/{council.pk}/topics",
+        {"title": "x", "description": "y", "area": "services"},
+        content_type="application/json",
+    )
     assert response.status_code == 403 and response.json()["code"] == "not_member"
     member = login(members[0])
-    response = member.post(f"/api/v1/deliberation/councils/{council.pk}/topics",
-                           {"title": "路灯", "description": "坏了", "area": "services"}, content_type="application/json")
+    response = member.post(
+        f"/api/v1/deliberation/councils/{council.pk}/topics",
+        {"title": "路灯", "description": "坏了", "area": "services"},
+        content_type="application/json",
+    )
     assert response.status_code == 201 and response.json()["state"] == "proposed"
 
 
 def test_propose_page_member_and_resident(council: Any, members: list[Person], make_person: Any) -> None:
     url = reverse("deliberation:propose", args=[council.pk])
-    response = login(members[0]).post(url, {"title": "加装电梯", "description": "6层无电梯", "area": "community"})
+    response = login(members[0]).post(
+        url, {"title": "加装电梯", "description": "6层无电梯", "area": "community"}
+    )
     assert response.status_code == 302
-    response = login(make_person(name="居民")).post(url, {"title": "快递柜", "description": "少", "area": "daily_life"})
+    response = login(make_person(name="居民")).post(
+        url, {"title": "快递柜", "description": "少", "area": "daily_life"}
+    )
     assert response.status_code == 302
     assert sorted(Topic.objects.values_list("source", flat=True)) == ["member", "resident"]
     assert login(members[0]).post(url, {"title": "", "description": "", "area": "x"}).status_code == 400
@@ -90,14 +105,18 @@ def test_qr_sign_in_page_and_twice(meeting: Meeting, members: list[Person]) -> N
 
 
 def test_api_sign_in_bad_token(meeting: Meeting, members: list[Person]) -> None:
-    response = login(members[0]).post(f"/api/v1/deliberation/meetings/{meeting.pk}/sign-in", {"token": "x:y:z"},
-                                      content_type="application/json")
+    response = login(members[0]).post(
+        f"/api/v1/deliberation/meetings/{meeting.pk}/sign-in",
+        {"token": "x:y:z"},
+        content_type="application/json",
+    )
     assert response.status_code == 400 and response.json()["code"] == "sign_in_code_invalid"
     assert not Attendance.objects.exists()
 
 
-def test_run_meeting_vote_and_projector(open_meeting: Meeting, resolving: Topic, members: list[Person],
-                                        staff: Person, make_person: Any) -> None:
+def test_run_meeting_vote_and_projector(
+    open_meeting: Meeting, resolving: Topic, members: list[Person], staff: Person, make_person: Any
+) -> None:
     run = reverse("deliberation:run", args=[open_meeting.pk])
     assert login(members[0]).get(run).status_code == 403
     staff_client = login(staff)
@@ -130,7 +149,9 @@ def test_run_meeting_vote_and_projector(open_meeting: Meeting, resolving: Topic,
     live = Client().get(reverse("deliberation:projector_live", args=[poll.pk])).content.decode()
     assert "通过" in live and "every 5s" not in live
     deadline = (timezone.localdate() + dt.timedelta(days=10)).isoformat()
-    staff_client.post(run, {"op": "resolve", "topic": resolving.pk, "responsible": staff.pk, "deadline": deadline})
+    staff_client.post(
+        run, {"op": "resolve", "topic": resolving.pk, "responsible": staff.pk, "deadline": deadline}
+    )
     staff_client.post(run, {"op": "minutes", "minutes": "会议纪要正文"})
     docx = staff_client.get(reverse("deliberation:minutes_docx", args=[open_meeting.pk]))
     assert docx.status_code == 200 and docx.content[:2] == b"PK"
@@ -140,7 +161,9 @@ def test_run_meeting_vote_and_projector(open_meeting: Meeting, resolving: Topic,
 
 def test_observer_apply_page(meeting: Meeting, make_person: Any) -> None:
     client = login(make_person(name="居民丙"))
-    assert client.post(reverse("deliberation:observe", args=[meeting.pk]), {"note": "旁听"}).status_code == 302
+    assert (
+        client.post(reverse("deliberation:observe", args=[meeting.pk]), {"note": "旁听"}).status_code == 302
+    )
     assert meeting.observer_requests.count() == 1
     assert Client().get(reverse("deliberation:meeting", args=[meeting.pk])).status_code == 200
 
@@ -148,7 +171,10 @@ def test_observer_apply_page(meeting: Meeting, make_person: Any) -> None:
 def test_staff_sign_in_twice_page_shows_error(meeting: Meeting, members: list[Person], staff: Person) -> None:
     do_sign_in(meeting, members[0], method="staff", actor=staff_actor(staff))
     client = login(staff)
-    response = client.post(reverse("deliberation:run", args=[meeting.pk]), {"op": "sign_in", "person": members[0].pk},
-                           follow=True)
+    response = client.post(
+        reverse("deliberation:run", args=[meeting.pk]),
+        {"op": "sign_in", "person": members[0].pk},
+        follow=True,
+    )
     assert "已经签到" in response.content.decode()
     assert Attendance.objects.count() == 1

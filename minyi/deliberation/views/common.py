@@ -48,9 +48,12 @@ def topic_rows(topics: list[Topic]) -> list[TopicRow]:
     rows = []
     for topic in topics:
         instance = instances.get(topic.pk)
-        rows.append(TopicRow(
-            topic=topic, state=instance.state if instance else "",
-            state_label=describe(instance).state if instance else "",
-            proposer=mask_name(topic.proposer.name) if topic.proposer and topic.proposer.name else "",
-        ))
+        rows.append(
+            TopicRow(
+                topic=topic,
+                state=instance.state if instance else "",
+                state_label=describe(instance).state if instance else "",
+                proposer=mask_name(topic.proposer.name) if topic.proposer and topic.proposer.name else "",
+            )
+        )
     return rows

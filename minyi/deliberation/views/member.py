@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -25,7 +27,16 @@ from minyi.deliberation.actions.topics import (
     do_submit_resident_topic,
     do_supervise_topic,
 )
-from minyi.deliberation.models import Area, Attendance, Council, Meeting, Membership, SignInMethod, Supervision, Topic
+from minyi.deliberation.models import (
+    Area,
+    Attendance,
+    Council,
+    Meeting,
+    Membership,
+    SignInMethod,
+    Supervision,
+    Topic,
+)
 from minyi.deliberation.predicates import is_member_of
 from minyi.deliberation.views.common import get_or_404, member_actor, topic_rows
 
@@ -33,27 +44,49 @@ from minyi.deliberation.views.common import get_or_404, member_actor, topic_rows
 @login_required
 def me(request: HttpRequest) -> HttpResponse:
     person = current_person(request)
-    council_ids = list(Membership.objects.filter(person=person, is_active=True).values_list("council_id", flat=True))
-    since = timezone.now() - timezone.timedelta(days=1)
-    meetings = list(Meeting.objects.filter(council_id__in=council_ids, starts_at__gte=since)
-                    .select_related("council").order_by("starts_at")[:10])
-    signed = set(Attendance.objects.filter(person=person, meeting__in=meetings).values_list("meeting_id", flat=True))
-    open_polls = list(Poll.objects.filter(
-        state=PollState.OPEN, subject_type="deliberation.topic",
-        pk__in=Elector.objects.filter(person=person, voted=False).values("poll_id"),
-    ).order_by("opened_at"))
-    supervised = [s.topic for s in Supervision.objects.filter(person=person)
-                  .select_related("topic__council", "topic__proposer").order_by("-created_at")[:20]]
-    return render(request, "deliberation/me.html", {
-        "meetings": [(m, m.pk in signed) for m in meetings], "open_polls": open_polls,
-        "supervised": topic_rows(supervised), "is_member": bool(council_ids),
-        "councils": Council.objects.filter(pk__in=council_ids),
-    })
+    council_ids = list(
+        Membership.objects.filter(person=person, is_active=True).values_list("council_id", flat=True)
+    )
+    since = timezone.now() - dt.timedelta(days=1)
+    meetings = list(
+        Meeting.objects.filter(council_id__in=council_ids, starts_at__gte=since)
+        .select_related("council")
+        .order_by("starts_at")[:10]
+    )
+    signed = set(
+        Attendance.objects.filter(person=person, meeting__in=meetings).values_list("meeting_id", flat=True)
+    )
+    open_polls = list(
+        Poll.objects.filter(
+            state=PollState.OPEN,
+            subject_type="deliberation.topic",
+            pk__in=Elector.objects.filter(person=person, voted=False).values("poll_id"),
+        ).order_by("opened_at")
+    )
+    supervised = [
+        s.topic
+        for s in Supervision.objects.filter(person=person)
+        .select_related("topic__council", "topic__proposer")
+        .order_by("-created_at")[:20]
+    ]
+    return render(
+        request,
+        "deliberation/me.html",
+        {
+            "meetings": [(m, m.pk in signed) for m in meetings],
+            "open_polls": open_polls,
+            "supervised": topic_rows(supervised),
+            "is_member": bool(council_ids),
+            "councils": Council.objects.filter(pk__in=council_ids),
+        },
+    )
 
 
 class TopicForm(forms.Form):
     title = forms.CharField(label=gettext_lazy("议题"), max_length=100)
-    description = forms.CharField(label=gettext_lazy("内容"), widget=forms.Textarea(attrs={"rows": 5}), max_length=4000)
+    description = forms.CharField(
+        label=gettext_lazy("内容"), widget=forms.Textarea(attrs={"rows": 5}), max_length=4000
+    )
     area = forms.ChoiceField(label=gettext_lazy("所属方面"), choices=Area.choices)
 
 
@@ -70,13 +103,19 @@ def propose(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             topic = action(council, data, actor=member_actor(person))
         except ActionError as error:
-            form.add_error(error.details.get("field") if error.details.get("field") in form.fields else None,
-                           error.message)
+            form.add_error(
+                error.details.get("field") if error.details.get("field") in form.fields else None,
+                error.message,
+            )
         else:
             messages.success(request, _("议题已提交并公开，等待社区“两委”商议"))
             return redirect("deliberation:topic", pk=topic.pk)
-    return render(request, "deliberation/propose.html", {"form": form, "council": council, "member": member},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "deliberation/propose.html",
+        {"form": form, "council": council, "member": member},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -94,8 +133,12 @@ def qr_sign_in(request: HttpRequest, pk: int, token: str) -> HttpResponse:
             messages.success(request, _("签到成功"))
             return redirect("deliberation:me")
     signed = Attendance.objects.filter(meeting=meeting, person=person).exists()
-    return render(request, "deliberation/sign_in.html", {"meeting": meeting, "error": error, "signed": signed},
-                  status=400 if error else 200)
+    return render(
+        request,
+        "deliberation/sign_in.html",
+        {"meeting": meeting, "error": error, "signed": signed},
+        status=400 if error else 200,
+    )
 
 
 @login_required
@@ -111,12 +154,17 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
         except ActionError as exc:
             error = exc.message
     elector = Elector.objects.filter(poll=poll, person=person).first()
-    return render(request, "deliberation/vote.html", {"poll": poll, "topic": topic, "elector": elector,
-                                                       "error": error, "receipt": receipt},
-                  status=400 if error else 200)
+    return render(
+        request,
+        "deliberation/vote.html",
+        {"poll": poll, "topic": topic, "elector": elector, "error": error, "receipt": receipt},
+        status=400 if error else 200,
+    )
 
 
-def _redirect_with(request: HttpRequest, error: ActionError | None, ok: str, to: str, pk: int) -> HttpResponse:
+def _redirect_with(
+    request: HttpRequest, error: ActionError | None, ok: str, to: str, pk: int
+) -> HttpResponse:
     if error is not None:
         messages.error(request, error.message)
     else:

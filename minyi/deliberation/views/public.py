@@ -27,39 +27,61 @@ def board(request: HttpRequest) -> HttpResponse:
         topics = topics.filter(area=area)
     page = Paginator(topics, settings.MINYI_PORTAL_LIST_SIZE).get_page(request.GET.get("page"))
     councils = list(Council.objects.filter(is_active=True).order_by("name"))
-    return render(request, "deliberation/board.html", {
-        "rows": topic_rows(list(page.object_list)), "page": page, "councils": councils, "areas": Area.choices,
-        "council_id": council_id, "area": area,
-    })
+    return render(
+        request,
+        "deliberation/board.html",
+        {
+            "rows": topic_rows(list(page.object_list)),
+            "page": page,
+            "councils": councils,
+            "areas": Area.choices,
+            "council_id": council_id,
+            "area": area,
+        },
+    )
 
 
 def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
     from minyi.deliberation.actions.topics import instance_for
 
-    topic = get_or_404(Topic.objects.select_related("council__unit", "proposer", "responsible", "poll"), pk=pk)
+    topic = get_or_404(
+        Topic.objects.select_related("council__unit", "proposer", "responsible", "poll"), pk=pk
+    )
     row = topic_rows([topic])[0]
     person = request.user if request.user.is_authenticated else None
-    return render(request, "deliberation/topic.html", {
-        "row": row, "topic": topic, "progress": list(topic.progress.all()),
-        "responsible": mask_name(topic.responsible.name) if topic.responsible else "",
-        "is_member": is_member_of(person, topic.council),  # type: ignore[arg-type]
-        "is_manager": is_council_manager(person, topic.council),  # type: ignore[arg-type]
-        "is_responsible": person is not None and person.pk == topic.responsible_id,
-        "instance": instance_for(topic),
-        "supervising": person is not None and topic.supervisions.filter(person_id=person.pk).exists(),
-    })
+    return render(
+        request,
+        "deliberation/topic.html",
+        {
+            "row": row,
+            "topic": topic,
+            "progress": list(topic.progress.all()),
+            "responsible": mask_name(topic.responsible.name) if topic.responsible else "",
+            "is_member": is_member_of(person, topic.council),  # type: ignore[arg-type]
+            "is_manager": is_council_manager(person, topic.council),  # type: ignore[arg-type]
+            "is_responsible": person is not None and person.pk == topic.responsible_id,
+            "instance": instance_for(topic),
+            "supervising": person is not None and topic.supervisions.filter(person_id=person.pk).exists(),
+        },
+    )
 
 
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_or_404(Meeting.objects.select_related("council__unit"), pk=pk)
     person = request.user if request.user.is_authenticated else None
     agenda = [item.topic for item in meeting.agenda.select_related("topic", "topic__proposer")]
-    return render(request, "deliberation/meeting.html", {
-        "meeting": meeting, "rows": topic_rows(agenda), "quorum": quorum(meeting),
-        "decisions": list(meeting.decisions.all()),
-        "is_member": is_member_of(person, meeting.council),  # type: ignore[arg-type]
-        "is_manager": is_council_manager(person, meeting.council),  # type: ignore[arg-type]
-    })
+    return render(
+        request,
+        "deliberation/meeting.html",
+        {
+            "meeting": meeting,
+            "rows": topic_rows(agenda),
+            "quorum": quorum(meeting),
+            "decisions": list(meeting.decisions.all()),
+            "is_member": is_member_of(person, meeting.council),  # type: ignore[arg-type]
+            "is_manager": is_council_manager(person, meeting.council),  # type: ignore[arg-type]
+        },
+    )
 
 
 def _projector_context(request: HttpRequest, pk: int) -> dict[str, object]:

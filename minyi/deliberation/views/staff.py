@@ -52,7 +52,9 @@ def _member(meeting: Meeting, value: str) -> Person:
 
 def _resolve(meeting: Meeting, request: HttpRequest, actor: Actor) -> None:
     topic = _topic(meeting, request.POST.get("topic", ""))
-    responsible = Person.objects.filter(pk=int(v) if (v := request.POST.get("responsible", "")).isdigit() else 0).first()
+    responsible = Person.objects.filter(
+        pk=int(v) if (v := request.POST.get("responsible", "")).isdigit() else 0
+    ).first()
     try:
         deadline = dt.date.fromisoformat(request.POST["deadline"]) if request.POST.get("deadline") else None
     except ValueError:
@@ -62,7 +64,9 @@ def _resolve(meeting: Meeting, request: HttpRequest, actor: Actor) -> None:
 
 def _observer(meeting: Meeting, request: HttpRequest, actor: Actor) -> None:
     value = request.POST.get("request", "")
-    observer = ObserverRequest.objects.filter(pk=int(value) if value.isdigit() else 0, meeting=meeting).first()
+    observer = ObserverRequest.objects.filter(
+        pk=int(value) if value.isdigit() else 0, meeting=meeting
+    ).first()
     if observer is None:
         raise ActionError("request_unknown", _("未找到该申请"), {})
     meeting_actions.do_decide_observer(observer, approve=request.POST.get("approve") == "1", actor=actor)
@@ -71,10 +75,15 @@ def _observer(meeting: Meeting, request: HttpRequest, actor: Actor) -> None:
 OPERATIONS: dict[str, Callable[[Meeting, HttpRequest, Actor], object]] = {
     "open": lambda m, r, a: meeting_actions.do_open_meeting(m, actor=a),
     "close": lambda m, r, a: meeting_actions.do_close_meeting(m, actor=a),
-    "sign_in": lambda m, r, a: meeting_actions.do_sign_in(m, _member(m, r.POST.get("person", "")), method="staff", actor=a),
-    "agenda": lambda m, r, a: meeting_actions.do_add_to_agenda(m, _topic(m, r.POST.get("topic", "")), actor=a),
-    "open_poll": lambda m, r, a: do_open_topic_poll(_topic(m, r.POST.get("topic", "")), m, actor=a,
-                                                    secret=r.POST.get("secret") == "1"),
+    "sign_in": lambda m, r, a: meeting_actions.do_sign_in(
+        m, _member(m, r.POST.get("person", "")), method="staff", actor=a
+    ),
+    "agenda": lambda m, r, a: meeting_actions.do_add_to_agenda(
+        m, _topic(m, r.POST.get("topic", "")), actor=a
+    ),
+    "open_poll": lambda m, r, a: do_open_topic_poll(
+        _topic(m, r.POST.get("topic", "")), m, actor=a, secret=r.POST.get("secret") == "1"
+    ),
     "close_poll": lambda m, r, a: do_close_topic_poll(_topic(m, r.POST.get("topic", "")), actor=a),
     "resolve": _resolve,
     "minutes": lambda m, r, a: meeting_actions.do_record_minutes(m, r.POST.get("minutes", ""), actor=a),
@@ -98,25 +107,42 @@ def run_meeting(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("已保存"))
         return redirect("deliberation:run", pk=pk)
-    members = list(Membership.objects.filter(council=meeting.council, is_active=True).select_related("person")
-                   .order_by("person__name"))
+    members = list(
+        Membership.objects.filter(council=meeting.council, is_active=True)
+        .select_related("person")
+        .order_by("person__name")
+    )
     signed = {a.person_id: a for a in Attendance.objects.filter(meeting=meeting)}
     agenda = [item.topic for item in meeting.agenda.select_related("topic__poll", "topic__proposer")]
-    candidates = list(Topic.objects.filter(council=meeting.council).exclude(agenda_items__meeting=meeting)
-                      .select_related("proposer").order_by("-proposed_at")[:50])
+    candidates = list(
+        Topic.objects.filter(council=meeting.council)
+        .exclude(agenda_items__meeting=meeting)
+        .select_related("proposer")
+        .order_by("-proposed_at")[:50]
+    )
     states = instances_for(candidates)
     sign_in_url = request.build_absolute_uri(
-        reverse("deliberation:qr_sign_in", args=[meeting.pk, meeting_actions.sign_in_token(meeting)]))
-    return render(request, "deliberation/run.html", {
-        "meeting": meeting, "quorum": meeting_actions.quorum(meeting),
-        "members": [(m, signed.get(m.person_id)) for m in members],
-        "agenda": topic_rows(agenda),
-        "candidates": [t for t in candidates if t.pk in states and states[t.pk].state in SUPERVISED_STATES],
-        "observers": list(meeting.observer_requests.select_related("person").order_by("created_at")),
-        "decisions": list(meeting.decisions.all()), "pending": ObserverState.PENDING,
-        "qr_svg": segno.make(sign_in_url, error="m").svg_inline(scale=5), "sign_in_url": sign_in_url,
-        "sign_in_minutes": settings.MINYI_MEETING_SIGN_IN_MINUTES,
-    })
+        reverse("deliberation:qr_sign_in", args=[meeting.pk, meeting_actions.sign_in_token(meeting)])
+    )
+    return render(
+        request,
+        "deliberation/run.html",
+        {
+            "meeting": meeting,
+            "quorum": meeting_actions.quorum(meeting),
+            "members": [(m, signed.get(m.person_id)) for m in members],
+            "agenda": topic_rows(agenda),
+            "candidates": [
+                t for t in candidates if t.pk in states and states[t.pk].state in SUPERVISED_STATES
+            ],
+            "observers": list(meeting.observer_requests.select_related("person").order_by("created_at")),
+            "decisions": list(meeting.decisions.all()),
+            "pending": ObserverState.PENDING,
+            "qr_svg": segno.make(sign_in_url, error="m").svg_inline(scale=5),
+            "sign_in_url": sign_in_url,
+            "sign_in_minutes": settings.MINYI_MEETING_SIGN_IN_MINUTES,
+        },
+    )
 
 
 @login_required
@@ -124,7 +150,8 @@ def minutes_file(request: HttpRequest, pk: int) -> HttpResponse:
     _person, meeting = _managed_meeting(request, pk)
     response = HttpResponse(
         minutes_docx(meeting),
-        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
     response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}-minutes.docx"'
     return response
 
