@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
 from minyi.core.apiutil.auth import current_person, optional_person
@@ -110,7 +111,7 @@ def get_topic(request: HttpRequest, topic_id: ObjectId) -> Any:
     optional_person(request)
     topic = Topic.objects.select_related("proposer").filter(pk=topic_id).first()
     if topic is None:
-        raise NotFound("topic_not_found", "议题不存在")
+        raise NotFound("topic_not_found", _("议题不存在"))
     return _topics_out([topic])[0]
 
 
@@ -120,7 +121,7 @@ def get_topic(request: HttpRequest, topic_id: ObjectId) -> Any:
 def propose_topic(request: HttpRequest, council_id: ObjectId, payload: TopicIn) -> Any:
     council = Council.objects.select_related("unit").filter(pk=council_id).first()
     if council is None:
-        raise NotFound("council_not_found", "议事会不存在")
+        raise NotFound("council_not_found", _("议事会不存在"))
     topic = do_propose_topic(
         council,
         TopicInput(payload.title, payload.description, payload.area),
@@ -136,7 +137,7 @@ def propose_topic(request: HttpRequest, council_id: ObjectId, payload: TopicIn) 
 def sign_in(request: HttpRequest, meeting_id: ObjectId, payload: SignInIn) -> Any:
     meeting = Meeting.objects.select_related("council__unit").filter(pk=meeting_id).first()
     if meeting is None:
-        raise NotFound("meeting_not_found", "会议不存在")
+        raise NotFound("meeting_not_found", _("会议不存在"))
     person = current_person(request)
     attendance = do_sign_in(
         meeting, person, method=SignInMethod.QR, token=payload.token, actor=member_actor(person)
