@@ -6,6 +6,7 @@ from minyi.ballots.api import router as ballots_router
 from minyi.core.api import catalogue, grants, notifications, people, record, units
 from minyi.core.apiutil.auth import API_AUTH
 from minyi.core.apiutil.ninja import MinyiAPI
+from minyi.deliberation.api import router as deliberation_router
 from minyi.voices.api import router as voices_router
 
 api = MinyiAPI(
@@ -28,3 +29,4 @@ api.add_router("", notifications.router)
 api.add_router("", record.router)
 api.add_router("/ballots", ballots_router)
 api.add_router("/voices", voices_router)
+api.add_router("/deliberation", deliberation_router)

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "ninja",
     "minyi.core",
     "minyi.ballots",
+    "minyi.deliberation",
     "minyi.voices",
     "minyi.portal",
 ]
@@ -157,6 +158,20 @@ MINYI_SWEEP_MINUTES = env.integer("MINYI_SWEEP_MINUTES", 10)
 
 # Voices (V2): how many times an unsatisfied submitter may reopen an item.
 MINYI_VOICE_MAX_REOPEN = env.integer("MINYI_VOICE_MAX_REOPEN", 1)
+
+# Deliberation (D3, seed 000 金沙社区居民议事厅): regular council meetings on this day of every month;
+# moved to the next working day when that day is a holiday or weekend if SHIFT is on (off: the seed
+# meets on the 15th whatever the day); quorum as a share of members (default more than half); how long
+# a sign-in QR code stays valid.
+MINYI_COUNCIL_MEETING_DAY = env.integer("MINYI_COUNCIL_MEETING_DAY", 15)
+MINYI_COUNCIL_MEETING_SHIFT_TO_WORKDAY = env.flag("MINYI_COUNCIL_MEETING_SHIFT_TO_WORKDAY", False)
+MINYI_COUNCIL_MEETING_TIME = env.text("MINYI_COUNCIL_MEETING_TIME", "09:00")
+MINYI_COUNCIL_QUORUM_NUMERATOR = env.integer("MINYI_COUNCIL_QUORUM_NUMERATOR", 1)
+MINYI_COUNCIL_QUORUM_DENOMINATOR = env.integer("MINYI_COUNCIL_QUORUM_DENOMINATOR", 2)
+MINYI_COUNCIL_QUORUM_STRICT = env.flag("MINYI_COUNCIL_QUORUM_STRICT", True)
+MINYI_MEETING_SIGN_IN_MINUTES = env.integer("MINYI_MEETING_SIGN_IN_MINUTES", 120)
+# How a council's vote on a topic is decided: a key of minyi.ballots.schemas.MAJORITY_PRESETS.
+MINYI_COUNCIL_VOTE_RULE = env.text("MINYI_COUNCIL_VOTE_RULE", "half_of_present")
 
 MINYI_SITE_NAME = env.text("MINYI_SITE_NAME", "示范市民意平台")
 # Public address of the site, used to make absolute links in emails and SMS.

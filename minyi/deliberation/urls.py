@@ -1,0 +1,8 @@
+"""Deliberation pages, mounted at /deliberation/."""
+
+from __future__ import annotations
+
+from minyi.deliberation.views import member, public, staff
+
+app_name = "deliberation"
+urlpatterns = [*public.urlpatterns, *member.urlpatterns, *staff.urlpatterns]

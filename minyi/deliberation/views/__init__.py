@@ -1,0 +1,1 @@
+"""Deliberation pages: public board and projector (public.py), members' phone pages (member.py), staff (staff.py)."""
