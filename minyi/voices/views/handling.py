@@ -73,7 +73,9 @@ def _state_titles() -> dict[str, str]:
 def filtered_inbox(person: Person, filters: InboxFilters) -> QuerySet[Voice]:
     now = timezone.now()
     queryset = with_handling(visible_voices(person), now).select_related("category", "channel", "unit")
-    data = filters.cleaned_data if filters.is_valid() else {}
+    if filters.is_bound and not filters.is_valid():
+        return queryset.none()
+    data = filters.cleaned_data if filters.is_bound else {}
     if data.get("state"):
         queryset = filter_by_instance(queryset, Q(state=data["state"]))
     if data.get("overdue"):
