@@ -28,8 +28,13 @@ _CACHE = "_handling_instance"
 
 def handling_instance(voice: Voice) -> ProcessInstance | None:
     if not hasattr(voice, _CACHE):
-        setattr(voice, _CACHE, ProcessInstance.objects.select_related("unit").filter(
-            process=PROCESS, subject_type=SUBJECT_TYPE, subject_id=str(voice.pk)).first())
+        setattr(
+            voice,
+            _CACHE,
+            ProcessInstance.objects.select_related("unit")
+            .filter(process=PROCESS, subject_type=SUBJECT_TYPE, subject_id=str(voice.pk))
+            .first(),
+        )
     cached: ProcessInstance | None = getattr(voice, _CACHE)
     return cached
 

@@ -15,6 +15,7 @@ semi-joins on that pair, each a range on the unit path index (see minyi.core.sco
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db.models import BigIntegerField, CharField, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Cast
@@ -44,7 +45,7 @@ def voice_instances() -> QuerySet[ProcessInstance]:
     return ProcessInstance.objects.filter(process=PROCESS, subject_type=SUBJECT_TYPE)
 
 
-def voice_ids_of(instances: QuerySet[ProcessInstance]) -> QuerySet[ProcessInstance]:
+def voice_ids_of(instances: QuerySet[ProcessInstance]) -> QuerySet[Any, Any]:
     """The voice ids of `instances`, as a subquery for `pk__in`."""
     return instances.annotate(voice_id=Cast("subject_id", BigIntegerField())).values("voice_id")
 

@@ -31,8 +31,8 @@ class TrailEntry:
 def _label(action: str) -> str:
     definition = current_definition(PROCESS)
     prefix = f"{PROCESS}."
-    if action.startswith(prefix) and action[len(prefix):] in definition.transitions:
-        return localized(definition.transitions[action[len(prefix):]].title)
+    if action.startswith(prefix) and action[len(prefix) :] in definition.transitions:
+        return localized(definition.transitions[action[len(prefix) :]].title)
     return {
         f"{PROCESS}.start": _("登记"),
         f"{PROCESS}.override": _("管理员干预"),
@@ -65,20 +65,27 @@ def build_trail(voice: Voice, *, show_names: bool, public: bool = False) -> list
         if event.actor is None:
             parts = [_("系统")]
         else:
-            parts = [event.actor_unit.name if event.actor_unit else "", role_label(event.actor_role) if event.actor_role else ""]
+            parts = [
+                event.actor_unit.name if event.actor_unit else "",
+                role_label(event.actor_role) if event.actor_role else "",
+            ]
             if show_names:
                 parts.append(event.actor.name or event.actor.get_username())
         reason = event.reason
         if event.action == "voices.supervise" and not show_names:
             reason = ""
         to = moved.get(event.pk)
-        entries.append(TrailEntry(
-            at=event.occurred_at,
-            label=_label(event.action),
-            actor_text=" · ".join(p for p in parts if p),
-            reason=mask_text(reason) if public else reason,
-            moved_to=names.get(to, "") if to and to != event.data.get("unit_from", event.data.get("from_unit")) else "",
-        ))
+        entries.append(
+            TrailEntry(
+                at=event.occurred_at,
+                label=_label(event.action),
+                actor_text=" · ".join(p for p in parts if p),
+                reason=mask_text(reason) if public else reason,
+                moved_to=names.get(to, "")
+                if to and to != event.data.get("unit_from", event.data.get("from_unit"))
+                else "",
+            )
+        )
     return entries
 
 

@@ -26,7 +26,7 @@ from minyi.core.models import Person, ProcessInstance, RoleGrant, Unit
 from minyi.core.models.units import UnitKind
 from minyi.core.notify import notify
 from minyi.core.record.write import record_event
-from minyi.voices.models import CoHandler, Resolution, Satisfaction, Voice
+from minyi.voices.models import CoHandler, Satisfaction, Voice
 from minyi.voices.queries import DEPARTMENT_ROLE, PROCESS, SUBJECT_TYPE
 
 # An assignment's deadline is at most this many working days (a deployment may change it).
@@ -41,7 +41,7 @@ def instance_for(voice: Voice) -> ProcessInstance:
 
 
 def _locked_voice(voice: Voice) -> Voice:
-    return Voice.objects.select_for_update().select_related("unit", "submitter").get(pk=voice.pk)
+    return Voice.objects.select_for_update(of=("self",)).select_related("unit", "submitter").get(pk=voice.pk)
 
 
 def nearest(unit: Unit, kind: str) -> Unit | None:
@@ -61,7 +61,9 @@ def voice_url(voice: Voice) -> str:
     return reverse("voices:item", args=[voice.pk])
 
 
-def _notify_responsible(voice: Voice, instance: ProcessInstance, *, kind: str, title: str, body: str = "") -> None:
+def _notify_responsible(
+    voice: Voice, instance: ProcessInstance, *, kind: str, title: str, body: str = ""
+) -> None:
     people = [p for p in runtime.responsible_people(instance, voice) if p.pk != voice.submitter_id]
     notify(people, kind=kind, title=title, body=body, url=voice_url(voice))
 
@@ -91,22 +93,38 @@ def notify_submitter(voice: Voice, *, kind: str, title: str, body: str = "") -> 
         transaction.on_commit(partial(_mail_contact, voice.contact_email, title, text), robust=True)
 
 
-def _step(voice: Voice, name: str, *, actor: Actor, reason: str = "", inputs: dict[str, object] | None = None,
-          move_to: Unit | None = None, deadline_at: dt.datetime | None = None) -> ProcessInstance:
+def _step(
+    voice: Voice,
+    name: str,
+    *,
+    actor: Actor,
+    reason: str = "",
+    inputs: dict[str, object] | None = None,
+    move_to: Unit | None = None,
+    deadline_at: dt.datetime | None = None,
+) -> ProcessInstance:
     return runtime.transition(
-        instance_for(voice), name, actor=actor, reason=reason, inputs=inputs or {}, move_to=move_to,
+        instance_for(voice),
+        name,
+        actor=actor,
+        reason=reason,
+        inputs=inputs or {},
+        move_to=move_to,
         deadline_at=deadline_at,
     )
 
 
 # ---- first level -------------------------------------------------------------------------------------
 
+
 @transaction.atomic
 def do_accept(voice: Voice, *, actor: Actor, reason: str = "") -> ProcessInstance:
     """The community or station takes the item on (受理)."""
     voice = _locked_voice(voice)
     instance = _step(voice, "accept", actor=actor, reason=reason)
-    notify_submitter(voice, kind="voices.accepted", title=_("您反映的事项已受理：%(code)s") % {"code": voice.tracking_code})
+    notify_submitter(
+        voice, kind="voices.accepted", title=_("您反映的事项已受理：%(code)s") % {"code": voice.tracking_code}
+    )
     return instance
 
 
@@ -114,9 +132,13 @@ def do_accept(voice: Voice, *, actor: Actor, reason: str = "") -> ProcessInstanc
 def do_take_at_township(voice: Voice, *, actor: Actor, reason: str = "") -> ProcessInstance:
     voice = _locked_voice(voice)
     current = instance_for(voice)
-    township = _required(nearest(current.unit, UnitKind.TOWNSHIP), "no_township", _("找不到该事项所属的街道（乡镇）"))
+    township = _required(
+        nearest(current.unit, UnitKind.TOWNSHIP), "no_township", _("找不到该事项所属的街道（乡镇）")
+    )
     instance = _step(voice, "take_at_township", actor=actor, reason=reason, move_to=township)
-    notify_submitter(voice, kind="voices.accepted", title=_("您反映的事项已受理：%(code)s") % {"code": voice.tracking_code})
+    notify_submitter(
+        voice, kind="voices.accepted", title=_("您反映的事项已受理：%(code)s") % {"code": voice.tracking_code}
+    )
     return instance
 
 
@@ -124,10 +146,17 @@ def do_take_at_township(voice: Voice, *, actor: Actor, reason: str = "") -> Proc
 def do_escalate_to_township(voice: Voice, *, actor: Actor, reason: str) -> ProcessInstance:
     voice = _locked_voice(voice)
     current = instance_for(voice)
-    township = _required(nearest(current.unit, UnitKind.TOWNSHIP), "no_township", _("找不到上一级街道（乡镇）"))
+    township = _required(
+        nearest(current.unit, UnitKind.TOWNSHIP), "no_township", _("找不到上一级街道（乡镇）")
+    )
     instance = _step(voice, "escalate_to_township", actor=actor, reason=reason, move_to=township)
-    _notify_responsible(voice, instance, kind="voices.escalated",
-                        title=_("社区上报事项待办理：%(title)s") % {"title": voice.title}, body=reason)
+    _notify_responsible(
+        voice,
+        instance,
+        kind="voices.escalated",
+        title=_("社区上报事项待办理：%(title)s") % {"title": voice.title},
+        body=reason,
+    )
     return instance
 
 
@@ -137,12 +166,18 @@ def do_escalate_to_district(voice: Voice, *, actor: Actor, reason: str) -> Proce
     current = instance_for(voice)
     district = _required(nearest(current.unit, UnitKind.DISTRICT), "no_district", _("找不到上一级区（县）"))
     instance = _step(voice, "escalate_to_district", actor=actor, reason=reason, move_to=district)
-    _notify_responsible(voice, instance, kind="voices.escalated",
-                        title=_("街道上报事项待交办：%(title)s") % {"title": voice.title}, body=reason)
+    _notify_responsible(
+        voice,
+        instance,
+        kind="voices.escalated",
+        title=_("街道上报事项待交办：%(title)s") % {"title": voice.title},
+        body=reason,
+    )
     return instance
 
 
 # ---- district dispatch ------------------------------------------------------------------------------
+
 
 def check_department(unit: Unit, district: Unit, field: str) -> None:
     if unit.kind != UnitKind.DEPARTMENT or not unit.is_within(district) or not unit.is_active:
@@ -167,52 +202,86 @@ def do_assign(
     and a deadline of `due_days` working days (default: the state's deadline in the process file)."""
     voice = _locked_voice(voice)
     current = instance_for(voice)
-    district = _required(nearest(current.unit, UnitKind.DISTRICT), "no_district", _("找不到该事项所属的区（县）"))
+    district = _required(
+        nearest(current.unit, UnitKind.DISTRICT), "no_district", _("找不到该事项所属的区（县）")
+    )
     check_department(lead_department, district, "lead_department")
     co_units = list(dict.fromkeys(u for u in co_handlers if u.pk != lead_department.pk))
     if len(co_units) > MAX_CO_HANDLERS:
-        raise ActionError("input_invalid", _("协办单位不能超过 %(n)d 个") % {"n": MAX_CO_HANDLERS}, {"field": "co_handlers"})
+        raise ActionError(
+            "input_invalid", _("协办单位不能超过 %(n)d 个") % {"n": MAX_CO_HANDLERS}, {"field": "co_handlers"}
+        )
     for unit in co_units:
         check_department(unit, district, "co_handlers")
     deadline_at = None
     if due_days is not None:
         if not 1 <= due_days <= MAX_DUE_DAYS:
-            raise ActionError("input_invalid", _("办理时限应为 1 至 %(n)d 个工作日") % {"n": MAX_DUE_DAYS},
-                              {"field": "due_days"})
+            raise ActionError(
+                "input_invalid",
+                _("办理时限应为 1 至 %(n)d 个工作日") % {"n": MAX_DUE_DAYS},
+                {"field": "due_days"},
+            )
         deadline_at = deadline_after(runtime.now(), due_days, DayKind.WORKING)
     inputs: dict[str, object] = {"lead_department": lead_department.pk}
     if due_days is not None:
         inputs["due_days"] = due_days
-    instance = _step(voice, "assign", actor=actor, reason=reason, inputs=inputs, move_to=lead_department,
-                     deadline_at=deadline_at)
+    instance = _step(
+        voice,
+        "assign",
+        actor=actor,
+        reason=reason,
+        inputs=inputs,
+        move_to=lead_department,
+        deadline_at=deadline_at,
+    )
     voice.lead_department = lead_department
     voice.save(update_fields=["lead_department"])
     CoHandler.objects.filter(voice=voice).exclude(unit__in=co_units).delete()
     existing = set(CoHandler.objects.filter(voice=voice).values_list("unit_id", flat=True))
     CoHandler.objects.bulk_create([CoHandler(voice=voice, unit=u) for u in co_units if u.pk not in existing])
     if co_units:
-        record_event(actor=actor, action="voices.co_handlers", subject=voice, unit=instance.unit,
-                     data={"lead_department": lead_department.pk, "co_handlers": [u.pk for u in co_units]})
-    _notify_responsible(voice, instance, kind="voices.assigned",
-                        title=_("交办事项：%(title)s") % {"title": voice.title}, body=reason)
-    notify(_handlers_of(co_units), kind="voices.co_assigned", url=voice_url(voice),
-           title=_("协办事项：%(title)s") % {"title": voice.title}, body=reason)
+        record_event(
+            actor=actor,
+            action="voices.co_handlers",
+            subject=voice,
+            unit=instance.unit,
+            data={"lead_department": lead_department.pk, "co_handlers": [u.pk for u in co_units]},
+        )
+    _notify_responsible(
+        voice,
+        instance,
+        kind="voices.assigned",
+        title=_("交办事项：%(title)s") % {"title": voice.title},
+        body=reason,
+    )
+    notify(
+        _handlers_of(co_units),
+        kind="voices.co_assigned",
+        url=voice_url(voice),
+        title=_("协办事项：%(title)s") % {"title": voice.title},
+        body=reason,
+    )
     return instance
 
 
 # ---- returns ----------------------------------------------------------------------------------------
 
+
 @transaction.atomic
 def do_return_to_community(voice: Voice, *, actor: Actor, reason: str) -> ProcessInstance:
     voice = _locked_voice(voice)
-    community = _required(nearest(voice.unit, UnitKind.COMMUNITY), "no_community", _("该事项没有所属社区，不能退回社区"))
+    community = _required(
+        nearest(voice.unit, UnitKind.COMMUNITY), "no_community", _("该事项没有所属社区，不能退回社区")
+    )
     return _return(voice, "return_to_community", community, actor=actor, reason=reason)
 
 
 @transaction.atomic
 def do_return_to_township(voice: Voice, *, actor: Actor, reason: str) -> ProcessInstance:
     voice = _locked_voice(voice)
-    township = _required(nearest(voice.unit, UnitKind.TOWNSHIP), "no_township", _("该事项没有所属街道（乡镇），不能退回"))
+    township = _required(
+        nearest(voice.unit, UnitKind.TOWNSHIP), "no_township", _("该事项没有所属街道（乡镇），不能退回")
+    )
     return _return(voice, "return_to_township", township, actor=actor, reason=reason)
 
 
@@ -221,7 +290,9 @@ def do_return_to_district(voice: Voice, *, actor: Actor, reason: str) -> Process
     """The lead department says the item is not theirs; the district reassigns it."""
     voice = _locked_voice(voice)
     current = instance_for(voice)
-    district = _required(nearest(current.unit, UnitKind.DISTRICT), "no_district", _("找不到该事项所属的区（县）"))
+    district = _required(
+        nearest(current.unit, UnitKind.DISTRICT), "no_district", _("找不到该事项所属的区（县）")
+    )
     instance = _return(voice, "return_to_district", district, actor=actor, reason=reason)
     voice.lead_department = None
     voice.save(update_fields=["lead_department"])
@@ -230,32 +301,44 @@ def do_return_to_district(voice: Voice, *, actor: Actor, reason: str) -> Process
 
 def _return(voice: Voice, name: str, to: Unit, *, actor: Actor, reason: str) -> ProcessInstance:
     instance = _step(voice, name, actor=actor, reason=reason, move_to=to)
-    _notify_responsible(voice, instance, kind="voices.returned",
-                        title=_("退回事项：%(title)s") % {"title": voice.title}, body=reason)
+    _notify_responsible(
+        voice,
+        instance,
+        kind="voices.returned",
+        title=_("退回事项：%(title)s") % {"title": voice.title},
+        body=reason,
+    )
     return instance
 
 
 # ---- reply, feedback, reopen -----------------------------------------------------------------------
 
+
 @transaction.atomic
 def do_reply(voice: Voice, *, actor: Actor, reply: str, resolution: str, reason: str = "") -> ProcessInstance:
     voice = _locked_voice(voice)
-    instance = _step(voice, "reply", actor=actor, reason=reason,
-                     inputs={"reply": reply.strip(), "resolution": resolution})
+    instance = _step(
+        voice, "reply", actor=actor, reason=reason, inputs={"reply": reply.strip(), "resolution": resolution}
+    )
     voice.reply = reply.strip()
     voice.replied_at = timezone.now()
     voice.resolution = resolution
     # A reopened item is rated again on its new reply.
     voice.satisfaction = ""
     voice.save(update_fields=["reply", "replied_at", "resolution", "satisfaction"])
-    notify_submitter(voice, kind="voices.replied",
-                     title=_("您反映的事项已答复：%(code)s") % {"code": voice.tracking_code},
-                     body=voice.reply[:500])
+    notify_submitter(
+        voice,
+        kind="voices.replied",
+        title=_("您反映的事项已答复：%(code)s") % {"code": voice.tracking_code},
+        body=voice.reply[:500],
+    )
     return instance
 
 
 @transaction.atomic
-def do_feedback(voice: Voice, *, actor: Actor, satisfaction: str, comment: str = "", reason: str = "") -> ProcessInstance:
+def do_feedback(
+    voice: Voice, *, actor: Actor, satisfaction: str, comment: str = "", reason: str = ""
+) -> ProcessInstance:
     """The submitter rates the reply; staff may record a rating taken by phone (电话回访)."""
     voice = _locked_voice(voice)
     inputs: dict[str, object] = {"satisfaction": satisfaction}
@@ -269,8 +352,13 @@ def do_feedback(voice: Voice, *, actor: Actor, satisfaction: str, comment: str =
     voice.closed_at = now
     voice.save(update_fields=["satisfaction", "feedback_comment", "feedback_at", "closed_at"])
     if voice.satisfaction == Satisfaction.UNSATISFIED:
-        _notify_responsible(voice, instance, kind="voices.unsatisfied",
-                            title=_("群众不满意：%(title)s") % {"title": voice.title}, body=voice.feedback_comment)
+        _notify_responsible(
+            voice,
+            instance,
+            kind="voices.unsatisfied",
+            title=_("群众不满意：%(title)s") % {"title": voice.title},
+            body=voice.feedback_comment,
+        )
     return instance
 
 
@@ -279,8 +367,11 @@ def check_reopen(voice: Voice, actor: Actor) -> None:
         raise NotPermitted("not_permitted", _("只有提交人本人可以申请重新办理"))
     limit = settings.MINYI_VOICE_MAX_REOPEN
     if voice.reopened_count >= limit:
-        raise ActionError("reopen_limit", _("该事项已重新办理 %(n)d 次，不能再次申请") % {"n": voice.reopened_count},
-                          {"limit": limit})
+        raise ActionError(
+            "reopen_limit",
+            _("该事项已重新办理 %(n)d 次，不能再次申请") % {"n": voice.reopened_count},
+            {"limit": limit},
+        )
 
 
 @transaction.atomic
@@ -294,12 +385,18 @@ def do_reopen(voice: Voice, *, actor: Actor, reason: str) -> ProcessInstance:
     voice.feedback_comment = reason.strip()
     voice.feedback_at = timezone.now()
     voice.save(update_fields=["reopened_count", "satisfaction", "feedback_comment", "feedback_at"])
-    _notify_responsible(voice, instance, kind="voices.reopened",
-                        title=_("群众不满意，重新办理：%(title)s") % {"title": voice.title}, body=reason)
+    _notify_responsible(
+        voice,
+        instance,
+        kind="voices.reopened",
+        title=_("群众不满意，重新办理：%(title)s") % {"title": voice.title},
+        body=reason,
+    )
     return instance
 
 
 # ---- decline, merge ---------------------------------------------------------------------------------
+
 
 @transaction.atomic
 def do_decline(voice: Voice, *, actor: Actor, reason: str) -> ProcessInstance:
@@ -308,8 +405,12 @@ def do_decline(voice: Voice, *, actor: Actor, reason: str) -> ProcessInstance:
     instance = _step(voice, "decline", actor=actor, reason=reason)
     voice.closed_at = timezone.now()
     voice.save(update_fields=["closed_at"])
-    notify_submitter(voice, kind="voices.declined",
-                     title=_("您反映的事项不予受理：%(code)s") % {"code": voice.tracking_code}, body=reason.strip())
+    notify_submitter(
+        voice,
+        kind="voices.declined",
+        title=_("您反映的事项不予受理：%(code)s") % {"code": voice.tracking_code},
+        body=reason.strip(),
+    )
     return instance
 
 
@@ -318,13 +419,19 @@ def find_original(voice: Voice, tracking_code: str) -> Voice:
     original = Voice.objects.select_related("unit").filter(tracking_code=code).first()
     district = nearest(voice.unit, UnitKind.DISTRICT)
     if original is None or district is None or not original.unit.is_within(district):
-        raise ActionError("original_not_found", _("本区找不到受理编号为“%(code)s”的事项") % {"code": code},
-                          {"field": "original"})
+        raise ActionError(
+            "original_not_found",
+            _("本区找不到受理编号为“%(code)s”的事项") % {"code": code},
+            {"field": "original"},
+        )
     if original.pk == voice.pk:
         raise ActionError("original_is_self", _("不能与事项自身并案"), {"field": "original"})
     if original.duplicate_of_id is not None:
-        raise ActionError("original_is_duplicate",
-                          _("“%(code)s”本身已并入其他事项，请填写原始事项的编号") % {"code": code}, {"field": "original"})
+        raise ActionError(
+            "original_is_duplicate",
+            _("“%(code)s”本身已并入其他事项，请填写原始事项的编号") % {"code": code},
+            {"field": "original"},
+        )
     return original
 
 
@@ -338,8 +445,10 @@ def do_merge(voice: Voice, *, actor: Actor, original: str, reason: str = "") -> 
     voice.closed_at = timezone.now()
     voice.save(update_fields=["duplicate_of", "closed_at"])
     notify_submitter(
-        voice, kind="voices.merged",
+        voice,
+        kind="voices.merged",
         title=_("您反映的事项已并案办理：%(code)s") % {"code": voice.tracking_code},
-        body=_("与已受理的 %(original)s 为同一事项，将在该编号下统一办理和答复。") % {"original": target.tracking_code},
+        body=_("与已受理的 %(original)s 为同一事项，将在该编号下统一办理和答复。")
+        % {"original": target.tracking_code},
     )
     return instance

@@ -21,7 +21,9 @@ def check_add_note(voice: Voice, actor: Actor, text: str) -> None:
     if not text:
         raise ActionError("text_required", _("请填写办理情况"), {"field": "text"})
     if len(text) > NOTE_MAX_LENGTH:
-        raise ActionError("input_invalid", _("办理情况不能超过 %(n)d 个字") % {"n": NOTE_MAX_LENGTH}, {"field": "text"})
+        raise ActionError(
+            "input_invalid", _("办理情况不能超过 %(n)d 个字") % {"n": NOTE_MAX_LENGTH}, {"field": "text"}
+        )
 
 
 @transaction.atomic

@@ -49,7 +49,9 @@ def _text(inputs: Mapping[str, object], name: str) -> str:
     return "" if value is None else str(value)
 
 
-def _perform_assign(instance: ProcessInstance, *, inputs: dict[str, object], reason: str, actor: Actor) -> Any:
+def _perform_assign(
+    instance: ProcessInstance, *, inputs: dict[str, object], reason: str, actor: Actor
+) -> Any:
     if inputs.get("lead_department") in (None, ""):
         raise ActionError("input_required", _("请选择牵头单位"), {"field": "lead_department"})
     raw_co = inputs.get("co_handlers") or []
@@ -72,13 +74,25 @@ def _simple(action: Callable[..., Any]) -> Performer:
 
 
 def _perform_reply(instance: ProcessInstance, *, inputs: dict[str, object], reason: str, actor: Actor) -> Any:
-    return handling.do_reply(_voice(instance), actor=actor, reply=_text(inputs, "reply"),
-                             resolution=_text(inputs, "resolution"), reason=reason)
+    return handling.do_reply(
+        _voice(instance),
+        actor=actor,
+        reply=_text(inputs, "reply"),
+        resolution=_text(inputs, "resolution"),
+        reason=reason,
+    )
 
 
-def _perform_feedback(instance: ProcessInstance, *, inputs: dict[str, object], reason: str, actor: Actor) -> Any:
-    return handling.do_feedback(_voice(instance), actor=actor, satisfaction=_text(inputs, "satisfaction"),
-                                comment=_text(inputs, "comment"), reason=reason)
+def _perform_feedback(
+    instance: ProcessInstance, *, inputs: dict[str, object], reason: str, actor: Actor
+) -> Any:
+    return handling.do_feedback(
+        _voice(instance),
+        actor=actor,
+        satisfaction=_text(inputs, "satisfaction"),
+        comment=_text(inputs, "comment"),
+        reason=reason,
+    )
 
 
 def _perform_merge(instance: ProcessInstance, *, inputs: dict[str, object], reason: str, actor: Actor) -> Any:

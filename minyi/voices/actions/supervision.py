@@ -23,7 +23,9 @@ def check_supervise(voice: Voice, actor: Actor, note: str) -> None:
     if not note:
         raise ActionError("note_required", _("督办必须填写督办意见"), {"field": "note"})
     if len(note) > NOTE_MAX_LENGTH:
-        raise ActionError("input_invalid", _("督办意见不能超过 %(n)d 个字") % {"n": NOTE_MAX_LENGTH}, {"field": "note"})
+        raise ActionError(
+            "input_invalid", _("督办意见不能超过 %(n)d 个字") % {"n": NOTE_MAX_LENGTH}, {"field": "note"}
+        )
     if voice.closed_at is not None:
         raise ActionError("voice_closed", _("事项已办结，不能再督办"))
     if actor.person and voice.supervisions.filter(supervisor=actor.person, ended_at__isnull=True).exists():
@@ -43,20 +45,37 @@ def do_supervise(voice: Voice, *, actor: Actor, note: str) -> Supervision:
     voice.is_supervised = True
     voice.save(update_fields=["is_supervised"])
     instance = instance_for(voice)
-    record_event(actor=actor, action="voices.supervise", subject=voice, unit=instance.unit,
-                 data={"supervision": supervision.pk}, reason=note)
+    record_event(
+        actor=actor,
+        action="voices.supervise",
+        subject=voice,
+        unit=instance.unit,
+        data={"supervision": supervision.pk},
+        reason=note,
+    )
     handlers = [p for p in runtime.responsible_people(instance, voice) if p.pk != voice.submitter_id]
-    notify(handlers, kind="voices.supervised", url=voice_url(voice),
-           title=_("事项被督办：%(title)s") % {"title": voice.title}, body=note)
+    notify(
+        handlers,
+        kind="voices.supervised",
+        url=voice_url(voice),
+        title=_("事项被督办：%(title)s") % {"title": voice.title},
+        body=note,
+    )
     return supervision
 
 
 @transaction.atomic
 def do_end_supervision(supervision: Supervision, *, actor: Actor, reason: str = "") -> Supervision:
-    supervision = Supervision.objects.select_for_update().select_related("voice").get(pk=supervision.pk)
+    supervision = (
+        Supervision.objects.select_for_update(of=("self",)).select_related("voice").get(pk=supervision.pk)
+    )
     voice = supervision.voice
     own = actor.person is not None and actor.person.pk == supervision.supervisor_id
-    if not actor.is_system and not own and not (actor.person and actor.person.has_perm("voices.supervise_voice", voice)):
+    if (
+        not actor.is_system
+        and not own
+        and not (actor.person and actor.person.has_perm("voices.supervise_voice", voice))
+    ):
         raise NotPermitted("not_permitted", _("您没有结束该督办的权限"))
     if supervision.ended_at is not None:
         raise ActionError("supervision_ended", _("该督办已结束"))
@@ -64,6 +83,12 @@ def do_end_supervision(supervision: Supervision, *, actor: Actor, reason: str = 
     supervision.save(update_fields=["ended_at"])
     voice.is_supervised = voice.supervisions.filter(ended_at__isnull=True).exists()
     voice.save(update_fields=["is_supervised"])
-    record_event(actor=actor, action="voices.end_supervision", subject=voice, unit=instance_for(voice).unit,
-                 data={"supervision": supervision.pk}, reason=reason.strip())
+    record_event(
+        actor=actor,
+        action="voices.end_supervision",
+        subject=voice,
+        unit=instance_for(voice).unit,
+        data={"supervision": supervision.pk},
+        reason=reason.strip(),
+    )
     return supervision

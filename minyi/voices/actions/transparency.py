@@ -42,5 +42,7 @@ def do_unpublish_voice(voice: Voice, *, actor: Actor, reason: str) -> Voice:
         raise ActionError("reason_required", _("撤下公示必须说明理由"), {"field": "reason"})
     voice.is_published = False
     voice.save(update_fields=["is_published"])
-    record_event(actor=actor, action="voices.unpublish", subject=voice, unit=voice.unit, reason=reason.strip())
+    record_event(
+        actor=actor, action="voices.unpublish", subject=voice, unit=voice.unit, reason=reason.strip()
+    )
     return voice

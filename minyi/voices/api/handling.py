@@ -41,7 +41,9 @@ class VoiceFilters(PageQuery):
     supervised: bool = False
     channel: str | None = Field(None, max_length=20)
     category: ObjectId | None = None
-    unit: Text | None = Field(None, max_length=60, description="unit name contains (the item's area or its handling unit)")
+    unit: Text | None = Field(
+        None, max_length=60, description="unit name contains (the item's area or its handling unit)"
+    )
     q: Text | None = Field(None, max_length=100, description="text in title or content, or a tracking code")
 
 
@@ -116,10 +118,19 @@ class NoteIn(Schema):
 def _rows(voices: list[Voice]) -> list[VoiceRowOut]:
     return [
         VoiceRowOut(
-            id=v.pk, tracking_code=v.tracking_code, title=v.title, kind=v.kind, category=v.category.name,
-            channel=v.channel.code, unit=v.unit.name, state=getattr(v, "process_state", None) or "",
-            handling_unit=getattr(v, "process_unit_name", None), deadline_at=getattr(v, "process_deadline", None),
-            is_overdue=bool(getattr(v, "is_overdue", False)), is_supervised=v.is_supervised, created_at=v.created_at,
+            id=v.pk,
+            tracking_code=v.tracking_code,
+            title=v.title,
+            kind=v.kind,
+            category=v.category.name,
+            channel=v.channel.code,
+            unit=v.unit.name,
+            state=getattr(v, "process_state", None) or "",
+            handling_unit=getattr(v, "process_unit_name", None),
+            deadline_at=getattr(v, "process_deadline", None),
+            is_overdue=bool(getattr(v, "is_overdue", False)),
+            is_supervised=v.is_supervised,
+            created_at=v.created_at,
         )
         for v in voices
     ]
@@ -129,22 +140,32 @@ def _rows(voices: list[Voice]) -> list[VoiceRowOut]:
 def list_voices(request: HttpRequest, filters: Query[VoiceFilters]) -> dict[str, Any]:
     """Items the caller may see, overdue first, with the inbox filters."""
     person = current_person(request)
-    data = {k: v for k, v in filters.dict().items() if k not in ("page", "page_size") and v not in (None, False)}
-    form = InboxFilters(data, states=[(s, s) for s in [data.get("state", "")] if s],
-                        channels=[(c, c) for c in [data.get("channel", "")] if c])
+    data = {
+        k: v for k, v in filters.dict().items() if k not in ("page", "page_size") and v not in (None, False)
+    }
+    form = InboxFilters(
+        data,
+        states=[(s, s) for s in [data.get("state", "")] if s],
+        channels=[(c, c) for c in [data.get("channel", "")] if c],
+    )
     return paginate(request, filtered_inbox(person, form), filters, _rows)
 
 
 def _voice(person: Person, voice_id: int) -> Voice:
-    voice = Voice.objects.select_related("category", "channel", "unit", "lead_department", "duplicate_of").filter(
-        pk=voice_id).first()
+    voice = (
+        Voice.objects.select_related("category", "channel", "unit", "lead_department", "duplicate_of")
+        .filter(pk=voice_id)
+        .first()
+    )
     if voice is None or not person.has_perm("voices.view_voice", voice):
         raise NotFound("voice_not_found", _("未找到该事项"))
     return voice
 
 
 def _detail(person: Person, voice: Voice) -> VoiceDetailOut:
-    voice = Voice.objects.select_related("category", "channel", "unit", "lead_department", "duplicate_of").get(pk=voice.pk)
+    voice = Voice.objects.select_related(
+        "category", "channel", "unit", "lead_department", "duplicate_of"
+    ).get(pk=voice.pk)
     instance = handling_instance(voice)
     now = timezone.now()
     state, steps = "", []
@@ -156,20 +177,38 @@ def _detail(person: Person, voice: Voice) -> VoiceDetailOut:
     if person.has_perm("voices.view_contact", voice):
         contact = ContactOut(name=voice.contact_name, phone=voice.contact_phone, email=voice.contact_email)
     return VoiceDetailOut(
-        id=voice.pk, tracking_code=voice.tracking_code, title=voice.title, kind=voice.kind,
-        category=voice.category.name, channel=voice.channel.code, unit=voice.unit.name, state=state,
+        id=voice.pk,
+        tracking_code=voice.tracking_code,
+        title=voice.title,
+        kind=voice.kind,
+        category=voice.category.name,
+        channel=voice.channel.code,
+        unit=voice.unit.name,
+        state=state,
         handling_unit=instance.unit.name if instance else None,
         deadline_at=instance.deadline_at if instance else None,
-        is_overdue=bool(instance and not instance.is_final and instance.deadline_at and instance.deadline_at < now),
-        is_supervised=voice.is_supervised, created_at=voice.created_at, content=voice.content, place=voice.place,
-        contact=contact, lead_department=voice.lead_department.name if voice.lead_department else None,
+        is_overdue=bool(
+            instance and not instance.is_final and instance.deadline_at and instance.deadline_at < now
+        ),
+        is_supervised=voice.is_supervised,
+        created_at=voice.created_at,
+        content=voice.content,
+        place=voice.place,
+        contact=contact,
+        lead_department=voice.lead_department.name if voice.lead_department else None,
         co_handlers=[co.unit.name for co in voice.co_handlers.select_related("unit")],
-        reply=voice.reply, replied_at=voice.replied_at, resolution=voice.resolution, satisfaction=voice.satisfaction,
+        reply=voice.reply,
+        replied_at=voice.replied_at,
+        resolution=voice.resolution,
+        satisfaction=voice.satisfaction,
         reopened_count=voice.reopened_count,
         duplicate_of=voice.duplicate_of.tracking_code if voice.duplicate_of else None,
-        is_published=voice.is_published, next_steps=steps,
-        trail=[TrailEntryOut(at=e.at, label=e.label, actor=e.actor_text, reason=e.reason, moved_to=e.moved_to)
-               for e in build_trail(voice, show_names=names)],
+        is_published=voice.is_published,
+        next_steps=steps,
+        trail=[
+            TrailEntryOut(at=e.at, label=e.label, actor=e.actor_text, reason=e.reason, moved_to=e.moved_to)
+            for e in build_trail(voice, show_names=names)
+        ],
     )
 
 
@@ -179,7 +218,10 @@ def voice_detail(request: HttpRequest, voice_id: ObjectId) -> VoiceDetailOut:
     return _detail(person, _voice(person, voice_id))
 
 
-@router.post("/{voice_id}/steps/{name}", response={200: VoiceDetailOut, **error_responses(400, 401, 403, 404, 409, 422)})
+@router.post(
+    "/{voice_id}/steps/{name}",
+    response={200: VoiceDetailOut, **error_responses(400, 401, 403, 404, 409, 422)},
+)
 def take_step(request: HttpRequest, voice_id: ObjectId, name: str, data: StepIn) -> VoiceDetailOut:
     """Take a step of the `voice` process (accept, assign, reply, feedback, …) through its action."""
     person = current_person(request)
@@ -193,7 +235,9 @@ def take_step(request: HttpRequest, voice_id: ObjectId, name: str, data: StepIn)
     return _detail(person, voice)
 
 
-@router.post("/{voice_id}/supervise", response={200: VoiceDetailOut, **error_responses(400, 401, 403, 404, 422)})
+@router.post(
+    "/{voice_id}/supervise", response={200: VoiceDetailOut, **error_responses(400, 401, 403, 404, 422)}
+)
 def supervise(request: HttpRequest, voice_id: ObjectId, data: SuperviseIn) -> VoiceDetailOut:
     person = current_person(request)
     voice = _voice(person, voice_id)
@@ -204,8 +248,10 @@ def supervise(request: HttpRequest, voice_id: ObjectId, data: SuperviseIn) -> Vo
 
 
 def _notes_out(voice: Voice) -> list[NoteOut]:
-    return [NoteOut(id=n.pk, text=n.text, unit=n.unit.name, author=n.author.name, created_at=n.created_at)
-            for n in voice.notes.select_related("unit", "author")]
+    return [
+        NoteOut(id=n.pk, text=n.text, unit=n.unit.name, author=n.author.name, created_at=n.created_at)
+        for n in voice.notes.select_related("unit", "author")
+    ]
 
 
 @router.get("/{voice_id}/notes", response={200: list[NoteOut], **error_responses(401, 404, 422)})
@@ -228,4 +274,6 @@ def add_note(request: HttpRequest, voice_id: ObjectId, data: NoteIn) -> tuple[in
     if actor.unit is None:
         actor = actor_in_role(person, HANDLER_ROLES, voice.unit)
     note = do_add_note(voice, actor=actor, text=data.text)
-    return 201, NoteOut(id=note.pk, text=note.text, unit=note.unit.name, author=person.name, created_at=note.created_at)
+    return 201, NoteOut(
+        id=note.pk, text=note.text, unit=note.unit.name, author=person.name, created_at=note.created_at
+    )

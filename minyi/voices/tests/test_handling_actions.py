@@ -36,8 +36,9 @@ def people(tree, make_person):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def second_department(tree, system):  # type: ignore[no-untyped-def]
-    return do_create_unit(UnitInput(name="东城区城市管理局", kind="department", code="D-990101-CG"),
-                          tree.district, actor=system)
+    return do_create_unit(
+        UnitInput(name="东城区城市管理局", kind="department", code="D-990101-CG"), tree.district, actor=system
+    )
 
 
 def events(voice: Voice) -> list[Event]:
@@ -67,14 +68,20 @@ def test_full_tiered_path(tree, people, second_department, make_person) -> None:
     assert (instance.state, instance.unit_id) == ("district_dispatch", tree.district.pk)
 
     before = timezone.now()
-    instance = perform(instance, "assign", person=people["district"], reason="",
-                       inputs={"lead_department": tree.department.pk, "due_days": 5,
-                               "co_handlers": [second_department.pk]})
+    instance = perform(
+        instance,
+        "assign",
+        person=people["district"],
+        reason="",
+        inputs={"lead_department": tree.department.pk, "due_days": 5, "co_handlers": [second_department.pk]},
+    )
     voice.refresh_from_db()
     assert (instance.state, instance.unit_id) == ("department_handling", tree.department.pk)
     assert instance.deadline_at == deadline_after(before, 5, DayKind.WORKING)
     assert voice.lead_department_id == tree.department.pk
-    assert list(CoHandler.objects.filter(voice=voice).values_list("unit_id", flat=True)) == [second_department.pk]
+    assert list(CoHandler.objects.filter(voice=voice).values_list("unit_id", flat=True)) == [
+        second_department.pk
+    ]
     assert [e.action for e in events(voice)[-2:]] == ["voice.assign", "voices.co_handlers"]
     assert Notification.objects.filter(recipient=people["department"], kind="voices.assigned").exists()
     assert Notification.objects.filter(recipient=co_handler, kind="voices.co_assigned").exists()
@@ -95,10 +102,15 @@ def test_full_tiered_path(tree, people, second_department, make_person) -> None:
 def test_assign_default_deadline_is_the_states(tree, people) -> None:  # type: ignore[no-untyped-def]
     voice = register_voice(tree.district)
     instance = instance_for(voice)
-    ProcessInstance.objects.filter(pk=instance.pk).update(state="district_dispatch", awaiting_roles=",district_staff,")
+    ProcessInstance.objects.filter(pk=instance.pk).update(
+        state="district_dispatch", awaiting_roles=",district_staff,"
+    )
     before = timezone.now()
-    instance = do_assign(voice, actor=Actor(people["district"], "district_staff", tree.district),
-                         lead_department=tree.department)
+    instance = do_assign(
+        voice,
+        actor=Actor(people["district"], "district_staff", tree.district),
+        lead_department=tree.department,
+    )
     assert instance.deadline_at == deadline_after(before, 15, DayKind.WORKING)
 
 
@@ -131,8 +143,11 @@ def _to_dispatch(voice: Voice, people) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_assign_refuses_units_that_are_not_departments_of_the_district(tree, people, system) -> None:  # type: ignore[no-untyped-def]
-    foreign = do_create_unit(UnitInput(name="西城区住建局", kind="department", code="D-990102-ZJ"),
-                             tree.other_district, actor=system)
+    foreign = do_create_unit(
+        UnitInput(name="西城区住建局", kind="department", code="D-990102-ZJ"),
+        tree.other_district,
+        actor=system,
+    )
     voice = register_voice(tree.community)
     _to_dispatch(voice, people)
     count = Event.objects.count()
@@ -153,7 +168,11 @@ def test_returns_move_back_with_reason_and_notify(tree, people) -> None:  # type
     step(voice, "assign", people["district"], lead_department=tree.department.pk)
     instance = step(voice, "return_to_district", people["department"], reason="不属本局职责")
     voice.refresh_from_db()
-    assert (instance.state, instance.unit_id, voice.lead_department_id) == ("district_dispatch", tree.district.pk, None)
+    assert (instance.state, instance.unit_id, voice.lead_department_id) == (
+        "district_dispatch",
+        tree.district.pk,
+        None,
+    )
     assert Notification.objects.filter(recipient=people["district"], kind="voices.returned").exists()
     instance = step(voice, "return_to_township", people["district"], reason="属街道职责")
     assert (instance.state, instance.unit_id) == ("township_handling", tree.township.pk)
@@ -188,7 +207,9 @@ def test_reopen_once_by_the_submitter_only(tree, people, settings) -> None:  # t
     assert instance.state == "closed"
 
 
-def test_decline_notifies_anonymous_submitter_by_mail(tree, people, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+def test_decline_notifies_anonymous_submitter_by_mail(
+    tree, people, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
     voice = register_voice(tree.community, contact_email="li@example.com")
     with django_capture_on_commit_callbacks(execute=True):
         instance = step(voice, "decline", people["community"], reason="属于司法程序，不予受理")

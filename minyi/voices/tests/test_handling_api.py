@@ -68,7 +68,10 @@ def test_take_steps_and_refusals(client, tree, staff, make_person) -> None:  # t
     assert response.status_code == 400 and response.json()["code"] == "reason_required"
     response = post(client, f"{BASE}/{voice.pk}/steps/nope", {})
     assert response.status_code == 400 and response.json()["code"] == "transition_unknown"
-    department, township = make_person("department_handler", tree.department), make_person("township_staff", tree.township)
+    department, township = (
+        make_person("department_handler", tree.department),
+        make_person("township_staff", tree.township),
+    )
     count = Event.objects.count()
     client.force_login(department)
     assert post(client, f"{BASE}/{voice.pk}/steps/accept", {}).status_code == 404  # cannot even see it

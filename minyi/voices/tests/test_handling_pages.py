@@ -65,7 +65,9 @@ def test_bulk_accept_is_all_or_nothing(client, tree, staff) -> None:  # type: ig
     perform(instance_for(second), "accept", person=staff, inputs={}, reason="")
     client.force_login(staff)
     count = Event.objects.count()
-    response = client.post(reverse("voices:bulk"), {"action": "accept", "voices": [first.pk, second.pk]}, follow=True)
+    response = client.post(
+        reverse("voices:bulk"), {"action": "accept", "voices": [first.pk, second.pk]}, follow=True
+    )
     assert second.tracking_code in response.content.decode()  # named in the failure report
     assert Event.objects.count() == count and instance_for(first).state == "registered"
     third = register_voice(tree.community)
@@ -79,10 +81,13 @@ def test_bulk_assign_through_the_assign_action(client, tree, make_person) -> Non
     voices = [register_voice(tree.district) for _ in range(2)]
     for voice in voices:
         ProcessInstance.objects.filter(pk=instance_for(voice).pk).update(
-            state="district_dispatch", awaiting_roles=",district_staff,")
+            state="district_dispatch", awaiting_roles=",district_staff,"
+        )
     client.force_login(district)
-    client.post(reverse("voices:bulk"), {"action": "assign", "lead_department": tree.department.pk,
-                                         "voices": [v.pk for v in voices]})
+    client.post(
+        reverse("voices:bulk"),
+        {"action": "assign", "lead_department": tree.department.pk, "voices": [v.pk for v in voices]},
+    )
     for voice in voices:
         voice.refresh_from_db()
         assert voice.lead_department_id == tree.department.pk

@@ -14,12 +14,22 @@ from minyi.voices.tests.handling_support import register_voice
 
 pytestmark = pytest.mark.django_db
 
-RULES = ["voices.view_voice", "voices.view_contact", "voices.supervise_voice", "voices.add_note",
-         "voices.view_names", "voices.publish_voice"]
+RULES = [
+    "voices.view_voice",
+    "voices.view_contact",
+    "voices.supervise_voice",
+    "voices.add_note",
+    "voices.view_names",
+    "voices.publish_voice",
+]
 
 # role, where (a tree attribute), expected rules on a community item still at the community
 GRID = [
-    ("community_staff", "community", {"view_voice", "view_contact", "add_note", "view_names", "publish_voice"}),
+    (
+        "community_staff",
+        "community",
+        {"view_voice", "view_contact", "add_note", "view_names", "publish_voice"},
+    ),
     ("community_staff", "other_community", set()),
     ("township_staff", "township", {"view_voice", "view_contact", "add_note", "view_names", "publish_voice"}),
     ("township_staff", "other_township", set()),
@@ -59,7 +69,9 @@ def test_submitter_sees_own_item_and_contact_but_not_others(tree, make_person) -
 
 
 def test_department_sees_only_its_assignments(tree, make_person, system) -> None:  # type: ignore[no-untyped-def]
-    second = do_create_unit(UnitInput(name="东城区城管局", kind="department", code="D-CG"), tree.district, actor=system)
+    second = do_create_unit(
+        UnitInput(name="东城区城管局", kind="department", code="D-CG"), tree.district, actor=system
+    )
     community = make_person("community_staff", tree.community)
     township = make_person("township_staff", tree.township)
     district = make_person("district_staff", tree.district)
@@ -71,8 +83,13 @@ def test_department_sees_only_its_assignments(tree, make_person, system) -> None
         perform(instance_for(voice), "escalate_to_township", person=community, inputs={}, reason="r")
         perform(instance_for(voice), "escalate_to_district", person=township, inputs={}, reason="r")
     assert list(visible_voices(lead)) == [] and not lead.has_perm("voices.view_voice", assigned)
-    perform(instance_for(assigned), "assign", person=district, reason="",
-            inputs={"lead_department": tree.department.pk, "co_handlers": [second.pk]})
+    perform(
+        instance_for(assigned),
+        "assign",
+        person=district,
+        reason="",
+        inputs={"lead_department": tree.department.pk, "co_handlers": [second.pk]},
+    )
     assigned.refresh_from_db()
     assert list(visible_voices(lead)) == [assigned] and lead.has_perm("voices.view_contact", assigned)
     assert list(visible_voices(helper)) == [assigned] and helper.has_perm("voices.add_note", assigned)

@@ -79,7 +79,7 @@ def filtered_inbox(person: Person, filters: InboxFilters) -> QuerySet[Voice]:
     if data.get("state"):
         queryset = filter_by_instance(queryset, Q(state=data["state"]))
     if data.get("overdue"):
-        queryset = queryset.filter(is_overdue=True)
+        queryset = queryset.filter(is_overdue=True)  # type: ignore[misc]  # annotated by with_handling
     if data.get("supervised"):
         queryset = queryset.filter(is_supervised=True)
     if data.get("channel"):
@@ -88,20 +88,26 @@ def filtered_inbox(person: Person, filters: InboxFilters) -> QuerySet[Voice]:
         queryset = queryset.filter(category=data["category"])
     if data.get("unit"):
         text = data["unit"]
-        queryset = queryset.filter(Q(unit__name__contains=text) | Q(pk__in=filter_by_instance(
-            Voice.objects.all(), Q(unit__name__contains=text)).values("pk")))
+        queryset = queryset.filter(
+            Q(unit__name__contains=text)
+            | Q(pk__in=filter_by_instance(Voice.objects.all(), Q(unit__name__contains=text)).values("pk"))
+        )
     if data.get("q"):
         text = data["q"]
         queryset = queryset.filter(
             Q(title__contains=text) | Q(content__contains=text) | Q(tracking_code__iexact=text)
         )
-    return queryset.order_by(F("is_overdue").desc(), F("process_deadline").asc(nulls_last=True), "-created_at", "-pk")
+    return queryset.order_by(
+        F("is_overdue").desc(), F("process_deadline").asc(nulls_last=True), "-created_at", "-pk"
+    )
 
 
 def _departments_for_bulk(person: Person) -> QuerySet[Any]:
     from minyi.core.models import Unit
 
-    return Unit.objects.filter(units_in_scope(person, "district_staff"), kind=UnitKind.DEPARTMENT, is_active=True).order_by("path")
+    return Unit.objects.filter(
+        units_in_scope(person, "district_staff"), kind=UnitKind.DEPARTMENT, is_active=True
+    ).order_by("path")
 
 
 @login_required
@@ -109,19 +115,25 @@ def inbox(request: HttpRequest) -> HttpResponse:
     person = current_person(request)
     if not person.has_perm("voices.use_inbox"):
         raise PermissionDenied
-    channels = [(c.code, c.name) for c in Channel.objects.filter(is_active=True).order_by("sort_order", "code")]
+    channels = [
+        (c.code, c.name) for c in Channel.objects.filter(is_active=True).order_by("sort_order", "code")
+    ]
     filters = InboxFilters(request.GET or None, states=_states(), channels=channels)
     page = Paginator(filtered_inbox(person, filters), INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "voices/handling/inbox.html", {
-        "filters": filters,
-        "page": page,
-        "state_titles": _state_titles(),
-        "query": query.urlencode(),
-        "can_bulk": person.has_perm("voices.add_note"),
-        "departments": _departments_for_bulk(person),
-    })
+    return render(
+        request,
+        "voices/handling/inbox.html",
+        {
+            "filters": filters,
+            "page": page,
+            "state_titles": _state_titles(),
+            "query": query.urlencode(),
+            "can_bulk": person.has_perm("voices.add_note"),
+            "departments": _departments_for_bulk(person),
+        },
+    )
 
 
 @dataclass
@@ -138,8 +150,12 @@ def bulk(request: HttpRequest) -> HttpResponse:
     person = current_person(request)
     form = BulkForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("请选择事项和批量操作") + "：" + "；".join(
-            str(e) for errors in form.errors.values() for e in errors))
+        messages.error(
+            request,
+            _("请选择事项和批量操作")
+            + "："
+            + "；".join(str(e) for errors in form.errors.values() for e in errors),
+        )
         return redirect("voices:inbox")
     action = form.cleaned_data["action"]
     department = form.cleaned_data.get("lead_department")
@@ -167,8 +183,11 @@ def bulk(request: HttpRequest) -> HttpResponse:
         if failed:
             transaction.set_rollback(True)
     if failed:
-        messages.error(request, _("批量操作未执行（全部撤回），以下事项不能办理：") + "；".join(
-            f"{o.label}：{o.error}" for o in failed))
+        messages.error(
+            request,
+            _("批量操作未执行（全部撤回），以下事项不能办理：")
+            + "；".join(f"{o.label}：{o.error}" for o in failed),
+        )
     else:
         messages.success(request, _("已批量办理 %(n)d 件事项") % {"n": len(outcomes)})
     return redirect("voices:inbox")
@@ -183,15 +202,21 @@ class StepForm:
 
 def _visible_voice(request: HttpRequest, pk: int) -> Voice:
     person = current_person(request)
-    voice = get_object_or_404(Voice.objects.select_related("category", "channel", "unit", "lead_department",
-                                                           "duplicate_of"), pk=pk)
+    voice = get_object_or_404(
+        Voice.objects.select_related("category", "channel", "unit", "lead_department", "duplicate_of"), pk=pk
+    )
     if not person.has_perm("voices.view_voice", voice):
         raise Http404
     return voice
 
 
-def _item_context(request: HttpRequest, voice: Voice, bound: tuple[str, forms.Form] | None = None,
-                  note_form: NoteForm | None = None, supervise_form: SuperviseForm | None = None) -> dict[str, Any]:
+def _item_context(
+    request: HttpRequest,
+    voice: Voice,
+    bound: tuple[str, forms.Form] | None = None,
+    note_form: NoteForm | None = None,
+    supervise_form: SuperviseForm | None = None,
+) -> dict[str, Any]:
     person = current_person(request)
     instance = handling_instance(voice)
     steps: list[StepForm] = []
@@ -200,7 +225,11 @@ def _item_context(request: HttpRequest, voice: Voice, bound: tuple[str, forms.Fo
         definition = runtime.definition_of(instance)
         state_title = localized(definition.states[instance.state].title)
         for step in runtime.available_transitions(instance, person):
-            form = bound[1] if bound and bound[0] == step.name else step_form_class(step, instance)(prefix=step.name)
+            form = (
+                bound[1]
+                if bound and bound[0] == step.name
+                else step_form_class(step, instance)(prefix=step.name)
+            )
             steps.append(StepForm(step.name, localized(step.title), form))
         from minyi.core.workbench import deadline_status
 
@@ -217,7 +246,9 @@ def _item_context(request: HttpRequest, voice: Voice, bound: tuple[str, forms.Fo
         "photos": Attachment.objects.filter(subject_type="voices.voice", subject_id=str(voice.pk)),
         "trail": build_trail(voice, show_names=person.has_perm("voices.view_names", voice)),
         "co_handlers": voice.co_handlers.select_related("unit"),
-        "notes": voice.notes.select_related("author", "unit") if can_note or person.has_perm("voices.view_names", voice) else [],
+        "notes": voice.notes.select_related("author", "unit")
+        if can_note or person.has_perm("voices.view_names", voice)
+        else [],
         "supervisions": voice.supervisions.select_related("supervisor", "unit"),
         "steps": steps,
         "can_note": can_note,
@@ -279,7 +310,9 @@ def add_note(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("已记录办理情况"))
             return redirect("voices:item", pk=voice.pk)
-    return render(request, "voices/handling/item.html", _item_context(request, voice, note_form=form), status=400)
+    return render(
+        request, "voices/handling/item.html", _item_context(request, voice, note_form=form), status=400
+    )
 
 
 @login_required
@@ -302,7 +335,9 @@ def supervise(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("已督办"))
             return redirect("voices:item", pk=voice.pk)
-    return render(request, "voices/handling/item.html", _item_context(request, voice, supervise_form=form), status=400)
+    return render(
+        request, "voices/handling/item.html", _item_context(request, voice, supervise_form=form), status=400
+    )
 
 
 @login_required
@@ -353,10 +388,14 @@ def board(request: HttpRequest) -> HttpResponse:
 
 def public_item(request: HttpRequest, tracking_code: str) -> HttpResponse:
     voice = get_object_or_404(with_handling(_published(), timezone.now()), tracking_code=tracking_code)
-    return render(request, "voices/handling/public_item.html", {
-        "row": masked_public_voice(voice, _state_titles()),
-        "trail": build_trail(voice, show_names=False, public=True),
-    })
+    return render(
+        request,
+        "voices/handling/public_item.html",
+        {
+            "row": masked_public_voice(voice, _state_titles()),
+            "trail": build_trail(voice, show_names=False, public=True),
+        },
+    )
 
 
 urlpatterns = [

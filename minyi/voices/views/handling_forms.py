@@ -31,7 +31,9 @@ def departments_of(unit: Unit) -> QuerySet[Unit]:
     district = nearest(unit, UnitKind.DISTRICT)
     if district is None:
         return Unit.objects.none()
-    return Unit.objects.filter(district.subtree_q(), kind=UnitKind.DEPARTMENT, is_active=True).order_by("path")
+    return Unit.objects.filter(district.subtree_q(), kind=UnitKind.DEPARTMENT, is_active=True).order_by(
+        "path"
+    )
 
 
 def step_form_class(step: TransitionDef, instance: ProcessInstance) -> type[forms.Form]:
@@ -53,7 +55,7 @@ def step_form_class(step: TransitionDef, instance: ProcessInstance) -> type[form
             choices=Satisfaction.choices, label=LABELS["satisfaction"], widget=forms.RadioSelect
         )
     form_class = type(f"Voice{base.__name__}", (base,), fields)
-    for name, field in form_class.base_fields.items():
+    for name, field in form_class.base_fields.items():  # type: ignore[attr-defined]
         if name in LABELS and name not in fields:
             field.label = LABELS[name]
     return form_class
@@ -87,11 +89,15 @@ class InboxFilters(forms.Form):
     overdue = forms.BooleanField(label=_("只看超期"), required=False)
     supervised = forms.BooleanField(label=_("只看督办"), required=False)
     channel = forms.ChoiceField(label=_("渠道"), required=False)
-    category = forms.ModelChoiceField(Category.objects.all(), label=_("类别"), required=False, empty_label=_("全部类别"))
+    category = forms.ModelChoiceField(
+        Category.objects.all(), label=_("类别"), required=False, empty_label=_("全部类别")
+    )
     unit = forms.CharField(label=_("单位"), required=False, max_length=60)
     q = forms.CharField(label=_("关键词"), required=False, max_length=100)
 
-    def __init__(self, *args: Any, states: list[tuple[str, str]], channels: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, states: list[tuple[str, str]], channels: list[tuple[str, str]], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["state"].choices = [("", _("全部状态")), *states]  # type: ignore[attr-defined]
         self.fields["channel"].choices = [("", _("全部渠道")), *channels]  # type: ignore[attr-defined]
