@@ -8,4 +8,8 @@ class VoicesConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the actions that carry out voice-process steps taken from pages and the API.
+        from minyi.core.engine.labels import register_subject_url
         from minyi.voices.actions import register  # noqa: F401
+
+        # The workbench and notifications link to the item page, not the generic process page.
+        register_subject_url("voices.voice", "voices:item")

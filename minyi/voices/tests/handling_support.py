@@ -1,0 +1,54 @@
+"""Test data for the handling tests.
+
+Voices are registered the way intake does it (a Voice row and the `voice` process started on its
+unit). When the intake actions are merged, `register_voice` should call them instead.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+from django.utils import timezone
+
+from minyi.core.actions.channels import ensure_default_channels
+from minyi.core.actors import Actor
+from minyi.core.engine import runtime
+from minyi.core.models import Channel, Person, Unit
+from minyi.voices.models import Category, Voice
+
+_numbers = itertools.count(1)
+
+
+def category() -> Category:
+    return Category.objects.get_or_create(code="roads", defaults={"name": "道路交通"})[0]
+
+
+def register_voice(
+    unit: Unit,
+    *,
+    submitter: Person | None = None,
+    title: str = "路灯不亮",
+    content: str = "金沙社区3栋门口路灯坏了一个月，电话13812345678",
+    wants_public: bool = False,
+    channel: str = "web",
+    contact_email: str = "",
+) -> Voice:
+    ensure_default_channels(actor=Actor.system())
+    number = next(_numbers)
+    voice = Voice.objects.create(
+        tracking_code=f"MY-2026-{number:06d}",
+        category=category(),
+        channel=Channel.objects.get(code=channel),
+        unit=unit,
+        title=title,
+        content=content,
+        place="金沙社区3栋2单元",
+        submitter=submitter,
+        contact_name="李四",
+        contact_phone="13812345678",
+        contact_email=contact_email,
+        wants_public=wants_public,
+        created_at=timezone.now(),
+    )
+    runtime.start("voice", subject=voice, unit=unit, title=title, actor=Actor.system())
+    return voice
