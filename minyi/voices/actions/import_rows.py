@@ -31,28 +31,71 @@ PREVIEW_ROWS = 10
 
 # Headers as the exports write them → the field they mean. Compared without spaces.
 HEADER_FIELDS: dict[str, str] = {
-    "工单编号": "ticket", "工单号": "ticket", "编号": "ticket", "受理编号": "ticket",
-    "来电时间": "time", "受理时间": "time", "时间": "time", "发言时间": "time",
-    "来电人": "name", "姓名": "name", "联系人": "name", "发言人": "name",
-    "联系电话": "phone", "电话": "phone", "手机号": "phone", "来电号码": "phone",
-    "诉求内容": "content", "内容": "content", "来电内容": "content", "消息内容": "content",
-    "所属社区/街道": "unit", "所属社区": "unit", "所属街道": "unit", "社区": "unit", "街道": "unit",
+    "工单编号": "ticket",
+    "工单号": "ticket",
+    "编号": "ticket",
+    "受理编号": "ticket",
+    "来电时间": "time",
+    "受理时间": "time",
+    "时间": "time",
+    "发言时间": "time",
+    "来电人": "name",
+    "姓名": "name",
+    "联系人": "name",
+    "发言人": "name",
+    "联系电话": "phone",
+    "电话": "phone",
+    "手机号": "phone",
+    "来电号码": "phone",
+    "诉求内容": "content",
+    "内容": "content",
+    "来电内容": "content",
+    "消息内容": "content",
+    "所属社区/街道": "unit",
+    "所属社区": "unit",
+    "所属街道": "unit",
+    "社区": "unit",
+    "街道": "unit",
     "所属区域": "unit",
-    "诉求类别": "category", "类别": "category", "问题类别": "category",
-    "渠道": "channel", "来源": "channel",
+    "诉求类别": "category",
+    "类别": "category",
+    "问题类别": "category",
+    "渠道": "channel",
+    "来源": "channel",
     "标题": "title",
-    "地址": "place", "地点": "place", "事发地址": "place",
-    "群名": "group", "群名称": "group",
+    "地址": "place",
+    "地点": "place",
+    "事发地址": "place",
+    "群名": "group",
+    "群名称": "group",
 }
 FIELD_LABELS = {
-    "ticket": "工单编号", "time": "时间", "name": "来电人/发言人", "phone": "联系电话", "content": "内容",
-    "unit": "所属社区/街道", "category": "诉求类别", "channel": "渠道", "title": "标题", "place": "地址",
+    "ticket": "工单编号",
+    "time": "时间",
+    "name": "来电人/发言人",
+    "phone": "联系电话",
+    "content": "内容",
+    "unit": "所属社区/街道",
+    "category": "诉求类别",
+    "channel": "渠道",
+    "title": "标题",
+    "place": "地址",
     "group": "群名",
 }
 _PHONE = re.compile(r"^\+?[0-9][0-9 \-]{4,19}$")
-_TIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M",
-                 "%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日 %H:%M", "%Y年%m月%d日 %H:%M:%S", "%Y年%m月%d日",
-                 "%Y-%m-%dT%H:%M:%S", "%Y.%m.%d %H:%M")
+_TIME_FORMATS = (
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+    "%Y-%m-%d",
+    "%Y/%m/%d",
+    "%Y年%m月%d日 %H:%M",
+    "%Y年%m月%d日 %H:%M:%S",
+    "%Y年%m月%d日",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y.%m.%d %H:%M",
+)
 
 
 class ImportFileError(ValueError):
@@ -86,7 +129,9 @@ def _cell(value: Any) -> str:
 def read_table(filename: str, data: bytes) -> list[list[str]]:
     """Rows of cells as text from a .csv (UTF-8 or GB18030, as Chinese Excel saves it) or .xlsx."""
     if len(data) > settings.MINYI_IMPORT_MAX_BYTES:
-        raise ImportFileError(_("文件过大，不能超过 %(n)d MB") % {"n": settings.MINYI_IMPORT_MAX_BYTES // (1024 * 1024)})
+        raise ImportFileError(
+            _("文件过大，不能超过 %(n)d MB") % {"n": settings.MINYI_IMPORT_MAX_BYTES // (1024 * 1024)}
+        )
     name = filename.lower()
     if name.endswith(".csv"):
         for encoding in ("utf-8-sig", "gb18030"):
@@ -127,7 +172,9 @@ def recognise(headers: list[str]) -> tuple[str, dict[int, str], dict[str, str]]:
     found = set(by_index.values())
     if "content" not in found:
         raise ImportFileError(_("第1行没有识别出“诉求内容”或“内容”列，请检查表头"))
-    source = ImportSource.CHAT if {"group", "name"} <= found and "ticket" not in found else ImportSource.HOTLINE
+    source = (
+        ImportSource.CHAT if {"group", "name"} <= found and "ticket" not in found else ImportSource.HOTLINE
+    )
     return source, by_index, columns
 
 
@@ -145,7 +192,9 @@ class UnitFinder:
     """Finds the community or township a row names, among those in the importer's scope."""
 
     def __init__(self, person: Person):
-        units = list(Unit.objects.filter(kind__in=PLACE_KINDS, is_active=True).only("id", "name", "path", "depth"))
+        units = list(
+            Unit.objects.filter(kind__in=PLACE_KINDS, is_active=True).only("id", "name", "path", "depth")
+        )
         self.names = {unit.path: unit.name for unit in units}
         self.by_name: dict[str, list[Unit]] = {}
         for unit in units:
@@ -200,8 +249,13 @@ def row_key(source: str, values: dict[str, str]) -> str:
     return f"{source}:{hashlib.sha256(basis.encode('utf-8')).hexdigest()[:40]}"
 
 
-def check_row(values: dict[str, str], source: str, units: UnitFinder, categories: CategoryFinder,
-              default_unit: Unit | None) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+def check_row(
+    values: dict[str, str],
+    source: str,
+    units: UnitFinder,
+    categories: CategoryFinder,
+    default_unit: Unit | None,
+) -> tuple[dict[str, Any], list[tuple[str, str]]]:
     """The cleaned row and its problems as (column label, problem)."""
     problems: list[tuple[str, str]] = []
     content = values.get("content", "")
@@ -213,7 +267,12 @@ def check_row(values: dict[str, str], source: str, units: UnitFinder, categories
     if values.get("time"):
         when = parse_time(values["time"])
         if when is None:
-            problems.append((FIELD_LABELS["time"], _("无法识别的时间“%(v)s”，应为 2026-03-01 09:30 格式") % {"v": values["time"][:30]}))
+            problems.append(
+                (
+                    FIELD_LABELS["time"],
+                    _("无法识别的时间“%(v)s”，应为 2026-03-01 09:30 格式") % {"v": values["time"][:30]},
+                )
+            )
     elif source == ImportSource.CHAT:
         problems.append((FIELD_LABELS["time"], _("群聊记录必须有发言时间")))
     phone = values.get("phone", "")
@@ -233,7 +292,12 @@ def check_row(values: dict[str, str], source: str, units: UnitFinder, categories
         problems.append((FIELD_LABELS["unit"], _("缺少所属社区/街道，且未选择默认所属区域")))
     category = categories.find(values.get("category", ""))
     if category is None:
-        problems.append((FIELD_LABELS["category"], _("无法识别诉求类别“%(v)s”，且未选择默认类别") % {"v": values.get("category", "")[:30]}))
+        problems.append(
+            (
+                FIELD_LABELS["category"],
+                _("无法识别诉求类别“%(v)s”，且未选择默认类别") % {"v": values.get("category", "")[:30]},
+            )
+        )
     cleaned = {
         "ref": row_key(source, values),
         "unit": unit.pk if unit else None,
@@ -251,8 +315,9 @@ def check_row(values: dict[str, str], source: str, units: UnitFinder, categories
     return cleaned, problems
 
 
-def parse_table(table: list[list[str]], *, person: Person, default_unit: Unit | None,
-                default_category: Category | None) -> ParsedTable:
+def parse_table(
+    table: list[list[str]], *, person: Person, default_unit: Unit | None, default_category: Category | None
+) -> ParsedTable:
     rows = [row for row in table]
     while rows and not any(rows[0]):
         rows.pop(0)
@@ -276,7 +341,9 @@ def parse_table(table: list[list[str]], *, person: Person, default_unit: Unit | 
             if earlier != number:
                 cleaned["skip"] = _("与第 %(n)d 行重复") % {"n": earlier}
         parsed.rows.append(cleaned)
-        parsed.errors.extend({"row": number, "column": column, "problem": problem} for column, problem in problems)
+        parsed.errors.extend(
+            {"row": number, "column": column, "problem": problem} for column, problem in problems
+        )
     mark_already_imported(parsed.rows)
     return parsed
 
@@ -286,7 +353,9 @@ def mark_already_imported(rows: Iterable[dict[str, Any]]) -> None:
     for start in range(0, len(pending), 500):
         chunk = pending[start : start + 500]
         existing = set(
-            Voice.objects.filter(external_ref__in=[row["ref"] for row in chunk]).values_list("external_ref", flat=True)
+            Voice.objects.filter(external_ref__in=[row["ref"] for row in chunk]).values_list(
+                "external_ref", flat=True
+            )
         )
         for row in chunk:
             if row["ref"] in existing:

@@ -50,8 +50,12 @@ if not rules.perm_exists("voices.import_voices"):
 def check_create_import(person: Person, filename: str, default_unit: Unit | None) -> None:
     if not may_import(person):
         raise NotPermitted("not_permitted", _("只有12345热线话务员、区级或街道工作人员可以批量导入"))
-    if default_unit is not None and (default_unit.kind not in PLACE_KINDS or not may_import(person, default_unit)):
-        raise ActionError("unit_out_of_scope", _("默认所属区域须是您管辖范围内的社区或街道"), {"field": "default_unit"})
+    if default_unit is not None and (
+        default_unit.kind not in PLACE_KINDS or not may_import(person, default_unit)
+    ):
+        raise ActionError(
+            "unit_out_of_scope", _("默认所属区域须是您管辖范围内的社区或街道"), {"field": "default_unit"}
+        )
     if not filename or len(filename) > 200:
         raise ActionError("import_filename", _("文件名无效"), {"field": "file"})
 
@@ -71,8 +75,12 @@ def do_create_import(
         raise NotPermitted("not_permitted", _("系统账号不能上传导入文件"))
     check_create_import(person, filename, default_unit)
     try:
-        parsed = parse_table(read_table(filename, data), person=person, default_unit=default_unit,
-                             default_category=default_category)
+        parsed = parse_table(
+            read_table(filename, data),
+            person=person,
+            default_unit=default_unit,
+            default_category=default_category,
+        )
     except ImportFileError as problem:
         raise ActionError("import_file_invalid", str(problem), {"field": "file"}) from None
     batch = ImportBatch.objects.create(
@@ -89,9 +97,18 @@ def do_create_import(
         valid_rows=parsed.valid_rows,
     )
     record_event(
-        actor=actor, action="voices.import.upload", subject=batch, unit=default_unit, public=False,
-        data={"filename": batch.filename, "sha256": batch.file_sha256, "source": batch.source,
-              "rows": batch.total_rows, "valid": batch.valid_rows},
+        actor=actor,
+        action="voices.import.upload",
+        subject=batch,
+        unit=default_unit,
+        public=False,
+        data={
+            "filename": batch.filename,
+            "sha256": batch.file_sha256,
+            "source": batch.source,
+            "rows": batch.total_rows,
+            "valid": batch.valid_rows,
+        },
     )
     return batch
 
@@ -104,7 +121,8 @@ def check_confirm_import(batch: ImportBatch, person: Person, valid_only: bool) -
     if batch.errors and not valid_only:
         raise ActionError(
             "import_has_invalid_rows",
-            _("有 %(n)d 行存在错误，未导入任何数据。请修正后重新上传，或选择“只导入有效行”") % {"n": batch.invalid_rows},
+            _("有 %(n)d 行存在错误，未导入任何数据。请修正后重新上传，或选择“只导入有效行”")
+            % {"n": batch.invalid_rows},
             {"invalid_rows": batch.invalid_rows},
         )
     if batch.valid_rows == 0:
@@ -121,7 +139,11 @@ def do_confirm_import(batch: ImportBatch, *, actor: Actor, valid_only: bool = Fa
     batch.valid_only = valid_only
     batch.save(update_fields=["status", "valid_only"])
     record_event(
-        actor=actor, action="voices.import.confirm", subject=batch, unit=batch.default_unit, public=False,
+        actor=actor,
+        action="voices.import.confirm",
+        subject=batch,
+        unit=batch.default_unit,
+        public=False,
         data={"valid_only": valid_only, "valid": batch.valid_rows, "invalid": batch.invalid_rows},
     )
     return batch
@@ -129,12 +151,19 @@ def do_confirm_import(batch: ImportBatch, *, actor: Actor, valid_only: bool = Fa
 
 def _progress(batch: ImportBatch) -> None:
     ImportBatch.objects.filter(pk=batch.pk).update(
-        processed_rows=batch.processed_rows, created_count=batch.created_count, skipped_count=batch.skipped_count
+        processed_rows=batch.processed_rows,
+        created_count=batch.created_count,
+        skipped_count=batch.skipped_count,
     )
 
 
-def _import_row(batch: ImportBatch, row: dict[str, object], person: Person, units: dict[int, Unit],
-                categories: dict[int, Category]) -> bool:
+def _import_row(
+    batch: ImportBatch,
+    row: dict[str, object],
+    person: Person,
+    units: dict[int, Unit],
+    categories: dict[int, Category],
+) -> bool:
     """Create the row's voice; False when it already exists (re-import, or a duplicate row)."""
     ref = str(row["ref"])
     if row["skip"] or Voice.objects.filter(external_ref=ref).exists():
@@ -205,10 +234,19 @@ def _finish(batch: ImportBatch, status: str, failure: str) -> None:
     batch.status = status
     batch.failure = failure
     batch.finished_at = timezone.now()
-    batch.save(update_fields=["status", "failure", "finished_at", "processed_rows", "created_count", "skipped_count"])
-    record_event(
-        actor=Actor.system(), action="voices.import.finish", subject=batch, unit=batch.default_unit, public=False,
-        data={"status": status, "created": batch.created_count, "skipped": batch.skipped_count,
-              "processed": batch.processed_rows},
+    batch.save(
+        update_fields=["status", "failure", "finished_at", "processed_rows", "created_count", "skipped_count"]
     )
-
+    record_event(
+        actor=Actor.system(),
+        action="voices.import.finish",
+        subject=batch,
+        unit=batch.default_unit,
+        public=False,
+        data={
+            "status": status,
+            "created": batch.created_count,
+            "skipped": batch.skipped_count,
+            "processed": batch.processed_rows,
+        },
+    )

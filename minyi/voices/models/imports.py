@@ -29,11 +29,19 @@ class ImportBatch(models.Model):
     file_sha256 = models.CharField(max_length=64)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     default_unit = models.ForeignKey(
-        "core.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "core.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("默认所属区域"),
     )
     default_category = models.ForeignKey(
-        "voices.Category", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "voices.Category",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("默认类别"),
     )
     columns = models.JSONField(default=dict)  # header as written → field it was recognised as

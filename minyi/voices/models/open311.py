@@ -11,7 +11,11 @@ class Open311Request(models.Model):
     # Returned with the created request; `GET tokens/{token}` answers with the request id.
     token = models.CharField(max_length=40, unique=True)
     client = models.ForeignKey(
-        "core.ApiToken", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        "core.ApiToken",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("接口令牌"),
     )
     # Service-definition attributes (e.g. {"severity": "high"}) as the client sent them, validated.

@@ -34,12 +34,16 @@ def _append(parent: ET.Element, tag: str, value: Any, item_tags: Mapping[str, st
         node.text = _xml_text(value)
 
 
-def to_xml(root: str, item: str, items: Sequence[Mapping[str, Any]], nested: Mapping[str, str] | None = None) -> bytes:
+def to_xml(
+    root: str, item: str, items: Sequence[Mapping[str, Any]], nested: Mapping[str, str] | None = None
+) -> bytes:
     """`<root><item>…</item>…</root>`; lists inside an item use `nested` ({"attributes": "attribute"})."""
     element = ET.Element(root)
     for entry in items:
         _append(element, item, entry, nested or {})
-    return b'<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(element, encoding="utf-8", xml_declaration=False)
+    return b'<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(
+        element, encoding="utf-8", xml_declaration=False
+    )
 
 
 def respond(
@@ -57,7 +61,9 @@ def respond(
             element = ET.Element(root)
             for key, value in payload.items():
                 _append(element, key, value, nested or {})
-            body = b'<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(element, encoding="utf-8", xml_declaration=False)
+            body = b'<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(
+                element, encoding="utf-8", xml_declaration=False
+            )
         else:
             body = to_xml(root, item, payload, nested)
     else:
@@ -67,4 +73,6 @@ def respond(
 
 def error(fmt: str, status: int, description: str) -> HttpResponse:
     """The spec's error list; `code` repeats the HTTP status, as GeoReport v2 servers do."""
-    return respond(fmt, [{"code": status, "description": str(description)}], root="errors", item="error", status=status)
+    return respond(
+        fmt, [{"code": status, "description": str(description)}], root="errors", item="error", status=status
+    )

@@ -114,9 +114,17 @@ def resolve_unit(address: str, address_id: str, unit_code: str, has_coordinates:
         unit = unit_named_in(address)
         if unit is not None:
             return unit
-        raise Open311Error(400, _("无法从 address_string 确定所属社区：请写明社区（村）或街道名称，或提供 attribute[unit_code]"))
+        raise Open311Error(
+            400,
+            _("无法从 address_string 确定所属社区：请写明社区（村）或街道名称，或提供 attribute[unit_code]"),
+        )
     if has_coordinates:
-        raise Open311Error(400, _("仅凭经纬度无法确定所属社区：请提供 attribute[unit_code]（社区代码）或含社区名称的 address_string"))
+        raise Open311Error(
+            400,
+            _(
+                "仅凭经纬度无法确定所属社区：请提供 attribute[unit_code]（社区代码）或含社区名称的 address_string"
+            ),
+        )
     raise Open311Error(400, _("缺少位置：请提供 lat 和 long、address_string 或 address_id"))
 
 

@@ -104,10 +104,7 @@ def request_of(voice: Voice, instance: ProcessInstance | None) -> dict[str, Any]
     closed = bool(instance and instance.is_final)
     published = voice.is_published
     media = getattr(voice, "open311", None)
-    if voice.reply:
-        notes = voice.reply
-    else:
-        notes = describe(instance).state if instance else ""
+    notes = voice.reply or (describe(instance).state if instance else "")
     agency = voice.lead_department or (instance.unit if instance else voice.unit)
     return {
         "service_request_id": voice.tracking_code,
@@ -121,7 +118,9 @@ def request_of(voice: Voice, instance: ProcessInstance | None) -> dict[str, Any]
         "requested_datetime": iso(voice.created_at),
         "updated_datetime": iso(instance.updated_at if instance else voice.created_at),
         "expected_datetime": iso(instance.deadline_at) if instance and not closed else None,
-        "address": mask_address(voice.place, voice.unit.name) if published and voice.place else voice.unit.name,
+        "address": mask_address(voice.place, voice.unit.name)
+        if published and voice.place
+        else voice.unit.name,
         "address_id": voice.unit.code or None,
         "zipcode": None,
         "lat": float(voice.latitude) if published and voice.latitude is not None else None,

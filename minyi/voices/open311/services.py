@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from minyi.voices.models import Category
 
@@ -62,7 +62,9 @@ ATTRIBUTE_BY_CODE = {attribute.code: attribute for attribute in ATTRIBUTES}
 
 
 def service_of(category: Category) -> dict[str, Any]:
-    keywords = ",".join(word.strip() for word in category.keywords.replace("，", ",").split(",") if word.strip())
+    keywords = ",".join(
+        word.strip() for word in category.keywords.replace("，", ",").split(",") if word.strip()
+    )
     return {
         "service_code": category.code,
         "service_name": category.name,

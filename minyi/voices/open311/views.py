@@ -61,7 +61,8 @@ def requests(request: HttpRequest, fmt: str) -> HttpResponse:
         row = {
             "service_request_id": created.voice.tracking_code,
             "token": created.token,
-            "service_notice": _("已受理，受理编号 %(code)s，可凭此编号查询办理进度") % {"code": created.voice.tracking_code},
+            "service_notice": _("已受理，受理编号 %(code)s，可凭此编号查询办理进度")
+            % {"code": created.voice.tracking_code},
             "account_id": None,
         }
         return respond(fmt, [row], root="service_requests", item="request", status=200)

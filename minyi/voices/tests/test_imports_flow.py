@@ -17,15 +17,51 @@ from minyi.voices.actions.imports import do_confirm_import, do_create_import, ru
 from minyi.voices.models import ImportBatch, ImportStatus, Voice
 from minyi.voices.tests.open311_support import make_categories
 
-HOTLINE_HEADER = ["工单编号", "来电时间", "来电人", "联系电话", "诉求内容", "所属社区/街道", "诉求类别", "渠道"]
+HOTLINE_HEADER = [
+    "工单编号",
+    "来电时间",
+    "来电人",
+    "联系电话",
+    "诉求内容",
+    "所属社区/街道",
+    "诉求类别",
+    "渠道",
+]
 HOTLINE_ROWS = [
-    ["GD20260301001", "2026-03-01 09:30", "王五", "13800001111", "金沙社区路灯不亮", "金沙社区", "道路交通", "12345"],
-    ["GD20260301002", "2026/03/01 10:05", "赵六", "028-85551234", "楼下烧烤噪声很大", "青云街道", "噪声扰民", "12345"],
+    [
+        "GD20260301001",
+        "2026-03-01 09:30",
+        "王五",
+        "13800001111",
+        "金沙社区路灯不亮",
+        "金沙社区",
+        "道路交通",
+        "12345",
+    ],
+    [
+        "GD20260301002",
+        "2026/03/01 10:05",
+        "赵六",
+        "028-85551234",
+        "楼下烧烤噪声很大",
+        "青云街道",
+        "噪声扰民",
+        "12345",
+    ],
     ["GD20260301003", "2026-03-01 11:00", "孙七", "", "井盖缺失", "青云街道金沙社区", "道路", "12345"],
 ]
 BAD_ROWS = [
     ["GD20260301004", "明天上午", "钱八", "abc", "", "火星社区", "道路交通", "12345"],
-    ["GD20260301005", "2026-03-01 12:00", "周九", "13800002222", "白沙社区垃圾堆放", "白沙社区", "道路交通", "12345"],
+    [
+        "GD20260301005",
+        "2026-03-01 12:00",
+        "周九",
+        "13800002222",
+        "白沙社区垃圾堆放",
+        "白沙社区",
+        "道路交通",
+        "12345",
+    ],
 ]
 CHAT_HEADER = ["群名", "发言人", "时间", "内容"]
 CHAT_ROWS = [
@@ -52,7 +88,13 @@ def csv_bytes(rows: list[list[str]], encoding: str = "utf-8-sig") -> bytes:
 def ctx(tree: Any, make_person: Any) -> dict[str, Any]:
     roads, noise = make_categories()
     operator = make_person("hotline_operator", tree.district, name="话务员")
-    return {"tree": tree, "roads": roads, "noise": noise, "operator": operator, "actor": Actor(person=operator)}
+    return {
+        "tree": tree,
+        "roads": roads,
+        "noise": noise,
+        "operator": operator,
+        "actor": Actor(person=operator),
+    }
 
 
 def upload(ctx: dict[str, Any], name: str, data: bytes, **kwargs: Any) -> ImportBatch:
@@ -77,15 +119,21 @@ def test_hotline_xlsx_preview_then_import(ctx: dict[str, Any]) -> None:
     assert voices["hotline:GD20260301003"].unit == ctx["tree"].community
     assert voices["hotline:GD20260301003"].category == ctx["roads"]  # "道路" → 道路交通
     for voice in voices.values():
-        event = Event.objects.get(subject_type="voices.voice", subject_id=str(voice.pk), action="voices.voice.register")
+        event = Event.objects.get(
+            subject_type="voices.voice", subject_id=str(voice.pk), action="voices.voice.register"
+        )
         assert event.data["channel"] == "hotline" and event.data["import_batch"] == batch.pk
         assert event.actor_role == "hotline_operator" and event.actor_unit == ctx["tree"].district
-        assert ProcessInstance.objects.filter(process="voice", subject_id=str(voice.pk), state="registered").exists()
+        assert ProcessInstance.objects.filter(
+            process="voice", subject_id=str(voice.pk), state="registered"
+        ).exists()
     assert Event.objects.filter(action="voices.import.finish", subject_id=str(batch.pk)).exists()
 
 
 def test_chat_csv_import_gb18030(ctx: dict[str, Any]) -> None:
-    batch = upload(ctx, "群聊.csv", csv_bytes([CHAT_HEADER, *CHAT_ROWS], "gb18030"), default_category=ctx["roads"])
+    batch = upload(
+        ctx, "群聊.csv", csv_bytes([CHAT_HEADER, *CHAT_ROWS], "gb18030"), default_category=ctx["roads"]
+    )
     assert batch.source == "chat" and batch.valid_rows == 2, batch.errors
     do_confirm_import(batch, actor=ctx["actor"])
     assert run_import(batch.pk).created_count == 2
@@ -115,7 +163,10 @@ def test_valid_only_imports_the_good_rows(ctx: dict[str, Any]) -> None:
     batch = run_import(batch.pk)
     assert batch.created_count == 3 and batch.valid_only
     assert set(Voice.objects.values_list("external_ref", flat=True)) == {
-        "hotline:GD20260301001", "hotline:GD20260301002", "hotline:GD20260301003"}
+        "hotline:GD20260301001",
+        "hotline:GD20260301002",
+        "hotline:GD20260301003",
+    }
     with pytest.raises(Conflict):
         do_confirm_import(batch, actor=ctx["actor"], valid_only=True)
 
@@ -134,7 +185,9 @@ def test_reimport_creates_no_duplicates(ctx: dict[str, Any]) -> None:
 
 
 def test_duplicate_rows_in_one_file_import_once(ctx: dict[str, Any]) -> None:
-    batch = upload(ctx, "群聊.csv", csv_bytes([CHAT_HEADER, CHAT_ROWS[0], CHAT_ROWS[0]]), default_category=ctx["roads"])
+    batch = upload(
+        ctx, "群聊.csv", csv_bytes([CHAT_HEADER, CHAT_ROWS[0], CHAT_ROWS[0]]), default_category=ctx["roads"]
+    )
     assert batch.rows[1]["skip"] == "与第 2 行重复"
     do_confirm_import(batch, actor=ctx["actor"])
     assert run_import(batch.pk).created_count == 1
@@ -163,12 +216,17 @@ def test_roles_and_scope(ctx: dict[str, Any], make_person: Any) -> None:
     with pytest.raises(NotPermitted):
         do_create_import("热线.csv", csv_bytes([HOTLINE_HEADER, *HOTLINE_ROWS]), actor=Actor(person=resident))
     township = make_person("township_staff", tree.township)
-    batch = do_create_import("热线.csv", csv_bytes([HOTLINE_HEADER, *HOTLINE_ROWS, BAD_ROWS[1]]),
-                             actor=Actor(person=township))
+    batch = do_create_import(
+        "热线.csv", csv_bytes([HOTLINE_HEADER, *HOTLINE_ROWS, BAD_ROWS[1]]), actor=Actor(person=township)
+    )
     assert batch.valid_rows == 3  # 白沙社区 lies in another district
     with pytest.raises(ActionError):
-        do_create_import("热线.csv", csv_bytes([HOTLINE_HEADER, *HOTLINE_ROWS]), actor=Actor(person=township),
-                         default_unit=tree.other_community)
+        do_create_import(
+            "热线.csv",
+            csv_bytes([HOTLINE_HEADER, *HOTLINE_ROWS]),
+            actor=Actor(person=township),
+            default_unit=tree.other_community,
+        )
     with pytest.raises(NotPermitted):
         do_confirm_import(batch, actor=ctx["actor"])  # someone else's upload
 

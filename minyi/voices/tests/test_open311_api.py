@@ -147,7 +147,9 @@ def test_wrong_method_is_405_in_format(setup: dict[str, Any]) -> None:
 
 
 def test_post_creates_voice_with_event_and_process(setup: dict[str, Any]) -> None:
-    response = post(valid(setup, **{"attribute[severity]": "high", "media_url": "https://img.example.com/a.jpg"}))
+    response = post(
+        valid(setup, **{"attribute[severity]": "high", "media_url": "https://img.example.com/a.jpg"})
+    )
     assert response.status_code == 200, response.content
     [row] = body(response)
     assert set(row) == {"service_request_id", "token", "service_notice", "account_id"}
@@ -156,12 +158,18 @@ def test_post_creates_voice_with_event_and_process(setup: dict[str, Any]) -> Non
     assert voice.channel.code == "open311"
     assert voice.unit == setup["tree"].community
     assert voice.category == setup["roads"]
-    assert (voice.contact_name, voice.contact_phone, voice.contact_email) == ("李四", "13812345678", "li@example.com")
+    assert (voice.contact_name, voice.contact_phone, voice.contact_email) == (
+        "李四",
+        "13812345678",
+        "li@example.com",
+    )
     assert voice.registered_by == setup["person"]
     extra = Open311Request.objects.get(voice=voice)
     assert extra.token == row["token"] and extra.attributes == {"severity": "high"}
     assert extra.media_url == "https://img.example.com/a.jpg"
-    event = Event.objects.get(subject_type="voices.voice", subject_id=str(voice.pk), action="voices.voice.register")
+    event = Event.objects.get(
+        subject_type="voices.voice", subject_id=str(voice.pk), action="voices.voice.register"
+    )
     assert event.data["channel"] == "open311" and "13812345678" not in json.dumps(event.data)
     instance = ProcessInstance.objects.get(process="voice", subject_id=str(voice.pk))
     assert instance.state == "registered" and instance.unit == setup["tree"].community
@@ -289,8 +297,13 @@ def test_get_request_json_has_no_personal_data(setup: dict[str, Any]) -> None:
 
 
 def test_published_request_shows_masked_description_and_place(setup: dict[str, Any]) -> None:
-    code = _create(setup, lat="30.5", long="104.1", description="井盖缺失，联系13812345678",
-                   media_url="https://img.example.com/a.jpg")
+    code = _create(
+        setup,
+        lat="30.5",
+        long="104.1",
+        description="井盖缺失，联系13812345678",
+        media_url="https://img.example.com/a.jpg",
+    )
     Voice.objects.filter(tracking_code=code).update(is_published=True)
     [row] = body(Client().get(f"{BASE}/requests/{code}.json"))
     assert "13812345678" not in row["description"] and row["description"].startswith("井盖缺失")
@@ -319,7 +332,9 @@ def test_closed_status_reply_and_agency(setup: dict[str, Any]) -> None:
     voice = Voice.objects.get(tracking_code=code)
     instance = ProcessInstance.objects.get(process="voice", subject_id=str(voice.pk))
     runtime.transition(instance, "accept", actor=Actor.system())
-    runtime.transition(instance, "reply", actor=Actor.system(), inputs={"reply": "已修复井盖", "resolution": "resolved"})
+    runtime.transition(
+        instance, "reply", actor=Actor.system(), inputs={"reply": "已修复井盖", "resolution": "resolved"}
+    )
     Voice.objects.filter(pk=voice.pk).update(reply="已修复井盖", lead_department=setup["tree"].department)
     [row] = body(Client().get(f"{BASE}/requests/{code}.json"))
     assert row["status"] == "open" and row["status_notes"] == "已修复井盖"
@@ -327,7 +342,9 @@ def test_closed_status_reply_and_agency(setup: dict[str, Any]) -> None:
     runtime.transition(instance, "feedback", actor=Actor.system(), inputs={"satisfaction": "satisfied"})
     [row] = body(Client().get(f"{BASE}/requests/{code}.json"))
     assert row["status"] == "closed" and row["expected_datetime"] is None
-    assert [r["service_request_id"] for r in body(Client().get(f"{BASE}/requests.json", {"status": "closed"}))] == [code]
+    assert [
+        r["service_request_id"] for r in body(Client().get(f"{BASE}/requests.json", {"status": "closed"}))
+    ] == [code]
     assert body(Client().get(f"{BASE}/requests.json", {"status": "open"})) == []
 
 
@@ -361,8 +378,13 @@ def test_list_xml(setup: dict[str, Any]) -> None:
 @pytest.mark.parametrize("fmt", ["json", "xml"])
 @pytest.mark.parametrize(
     "params",
-    [{"start_date": "yesterday"}, {"end_date": "2026-02-30"}, {"status": "pending"},
-     {"start_date": "2026-03-01", "end_date": "2026-01-01"}, {"service_request_id": ",".join(["X"] * 101)}],
+    [
+        {"start_date": "yesterday"},
+        {"end_date": "2026-02-30"},
+        {"status": "pending"},
+        {"start_date": "2026-03-01", "end_date": "2026-01-01"},
+        {"service_request_id": ",".join(["X"] * 101)},
+    ],
 )
 def test_bad_list_filters_are_400(setup: dict[str, Any], fmt: str, params: dict[str, str]) -> None:
     _error(Client().get(f"{BASE}/requests.{fmt}", params), 400, fmt)

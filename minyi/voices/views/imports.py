@@ -25,19 +25,27 @@ ERRORS_SHOWN = 500
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("导入文件"), help_text=gettext_lazy(".xlsx 或 .csv；第1行为表头"))
+    file = forms.FileField(
+        label=gettext_lazy("导入文件"), help_text=gettext_lazy(".xlsx 或 .csv；第1行为表头")
+    )
     default_unit = forms.ModelChoiceField(
-        queryset=Unit.objects.none(), required=False, label=gettext_lazy("默认所属区域"),
+        queryset=Unit.objects.none(),
+        required=False,
+        label=gettext_lazy("默认所属区域"),
         help_text=gettext_lazy("行中没有所属社区/街道时使用（群聊记录常用）"),
     )
     default_category = forms.ModelChoiceField(
-        queryset=Category.objects.filter(is_active=True), required=False, label=gettext_lazy("默认类别"),
+        queryset=Category.objects.filter(is_active=True),
+        required=False,
+        label=gettext_lazy("默认类别"),
         help_text=gettext_lazy("行中没有诉求类别或无法识别时使用"),
     )
 
     def __init__(self, person: Person, *args: object, **kwargs: object):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        units = Unit.objects.filter(units_in_scope(person, IMPORT_ROLES), kind__in=PLACE_KINDS, is_active=True)
+        units = Unit.objects.filter(
+            units_in_scope(person, IMPORT_ROLES), kind__in=PLACE_KINDS, is_active=True
+        )
         self.fields["default_unit"].queryset = units.order_by("path")  # type: ignore[attr-defined]
 
 
@@ -50,8 +58,9 @@ def _importer(request: HttpRequest) -> Person:
 
 def _own_batch(request: HttpRequest, pk: int) -> tuple[Person, ImportBatch]:
     person = _importer(request)
-    batch = get_object_or_404(ImportBatch.objects.select_related("default_unit", "default_category"),
-                              pk=pk, uploaded_by=person)
+    batch = get_object_or_404(
+        ImportBatch.objects.select_related("default_unit", "default_category"), pk=pk, uploaded_by=person
+    )
     return person, batch
 
 
@@ -63,8 +72,11 @@ def upload(request: HttpRequest) -> HttpResponse:
         uploaded = form.cleaned_data["file"]
         try:
             batch = do_create_import(
-                uploaded.name, uploaded.read(), actor=Actor(person=person),
-                default_unit=form.cleaned_data["default_unit"], default_category=form.cleaned_data["default_category"],
+                uploaded.name,
+                uploaded.read(),
+                actor=Actor(person=person),
+                default_unit=form.cleaned_data["default_unit"],
+                default_category=form.cleaned_data["default_category"],
             )
         except ActionError as error:
             form.add_error("file" if error.details.get("field") == "file" else None, error.message)
@@ -73,8 +85,12 @@ def upload(request: HttpRequest) -> HttpResponse:
     recent = ImportBatch.objects.filter(uploaded_by=person).only(
         "id", "filename", "source", "status", "total_rows", "valid_rows", "created_count", "created_at"
     )[:10]
-    return render(request, "voices/imports/upload.html", {"form": form, "recent": recent},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "voices/imports/upload.html",
+        {"form": form, "recent": recent},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
