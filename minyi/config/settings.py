@@ -158,6 +158,11 @@ MINYI_SWEEP_MINUTES = env.integer("MINYI_SWEEP_MINUTES", 10)
 
 # Voices (V2): how many times an unsatisfied submitter may reopen an item.
 MINYI_VOICE_MAX_REOPEN = env.integer("MINYI_VOICE_MAX_REOPEN", 1)
+# Open311 GeoReport v2: the jurisdiction_id clients may send (any other is a 404; omitting it is fine).
+MINYI_OPEN311_JURISDICTION_ID = env.text("MINYI_OPEN311_JURISDICTION_ID", "minyi.local")
+# Bulk imports: largest file accepted, and most rows in one file.
+MINYI_IMPORT_MAX_BYTES = env.integer("MINYI_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+MINYI_IMPORT_MAX_ROWS = env.integer("MINYI_IMPORT_MAX_ROWS", 50_000)
 
 # Deliberation (D3, seed 000 金沙社区居民议事厅): regular council meetings on this day of every month;
 # moved to the next working day when that day is a holiday or weekend if SHIFT is on (off: the seed
