@@ -25,9 +25,10 @@ SUGGESTION_OFFICE_ROLES = frozenset({"district_staff", "township_staff", "admin"
 
 @rules.predicate
 def is_deputy_or_member(user: Person, obj: Any = None) -> bool:
-    return has_role(user, {"deputy", "cppcc_member"}) or DeputyRecord.objects.filter(
-        person=user, body__in=["npc", "cppcc"]
-    ).exists()
+    return (
+        has_role(user, {"deputy", "cppcc_member"})
+        or DeputyRecord.objects.filter(person=user, body__in=["npc", "cppcc"]).exists()
+    )
 
 
 @rules.predicate

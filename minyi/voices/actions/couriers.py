@@ -41,8 +41,8 @@ from minyi.voices.models import (
     CourierVisit,
     SubsidyPayment,
     SubsidyPeriod,
-    Voice,
     VisitKind,
+    Voice,
     VoiceKind,
 )
 
@@ -66,14 +66,18 @@ def barring_grant(person: Person, community: Unit) -> RoleGrant | None:
     community of the same subdistrict does not bar.
     """
     township = _township_of(community) or community
-    grants = RoleGrant.objects.active().filter(person=person, role__in=STAFF_ROLE_CODES).select_related("unit")
+    grants = (
+        RoleGrant.objects.active().filter(person=person, role__in=STAFF_ROLE_CODES).select_related("unit")
+    )
     for grant in grants.order_by("pk"):
         path = grant.unit.path
         if community.path.startswith(path) or path.startswith(community.path):
             return grant  # on the community, inside it, or on an ancestor reaching it
         inside_township = path.startswith(township.path)
         # Anything in the subdistrict not inside a (necessarily other) community is the subdistrict's own.
-        in_a_community = Unit.objects.filter(kind=UnitKind.COMMUNITY, path__in=grant.unit.ancestor_paths()).exists()
+        in_a_community = Unit.objects.filter(
+            kind=UnitKind.COMMUNITY, path__in=grant.unit.ancestor_paths()
+        ).exists()
         if inside_township and not in_a_community:
             return grant  # the subdistrict's own staff and bodies
     return None
@@ -112,7 +116,9 @@ def check_appoint_courier(data: AppointmentInput) -> None:
             % {"name": data.person.name, "unit": grant.unit.name, "role": role_label(grant.role)},
             {"field": "person", "grant": grant.pk},
         )
-    if CourierAppointment.objects.filter(person=data.person, community=data.community, year=data.year).exists():
+    if CourierAppointment.objects.filter(
+        person=data.person, community=data.community, year=data.year
+    ).exists():
         raise ActionError(
             "courier_already_appointed",
             _("%(name)s 已是%(unit)s %(year)d年度的民情专递员")
@@ -125,28 +131,55 @@ def check_appoint_courier(data: AppointmentInput) -> None:
 def do_appoint_courier(data: AppointmentInput, *, actor: Actor) -> CourierAppointment:
     """一年一聘: appoint, and grant the `courier` role on the community (kept while any appointment is active)."""
     check_appoint_courier(data)
-    grant = RoleGrant.objects.active().filter(person=data.person, role=COURIER_ROLE, unit=data.community).first()
+    grant = (
+        RoleGrant.objects.active().filter(person=data.person, role=COURIER_ROLE, unit=data.community).first()
+    )
     if grant is None:
-        grant = do_grant_role(data.person, COURIER_ROLE, data.community, actor=actor,
-                              note=_("%(year)d年度民情专递员") % {"year": data.year})
+        grant = do_grant_role(
+            data.person,
+            COURIER_ROLE,
+            data.community,
+            actor=actor,
+            note=_("%(year)d年度民情专递员") % {"year": data.year},
+        )
     appointment = CourierAppointment.objects.create(
-        person=data.person, community=data.community, year=data.year, subsidy_amount=data.subsidy_amount,
-        subsidy_period=data.subsidy_period, appointed_by=actor.person, appointed_at=timezone.now(),
+        person=data.person,
+        community=data.community,
+        year=data.year,
+        subsidy_amount=data.subsidy_amount,
+        subsidy_period=data.subsidy_period,
+        appointed_by=actor.person,
+        appointed_at=timezone.now(),
         role_grant=grant,
     )
     record_event(
-        actor=actor, action="voices.courier.appoint", subject=appointment, unit=data.community, public=True,
-        data={"person": data.person.pk, "year": data.year, "subsidy_amount": str(data.subsidy_amount),
-              "subsidy_period": data.subsidy_period, "grant": grant.pk},
+        actor=actor,
+        action="voices.courier.appoint",
+        subject=appointment,
+        unit=data.community,
+        public=True,
+        data={
+            "person": data.person.pk,
+            "year": data.year,
+            "subsidy_amount": str(data.subsidy_amount),
+            "subsidy_period": data.subsidy_period,
+            "grant": grant.pk,
+        },
     )
-    notify([data.person], kind="voices.courier.appointed",
-           title=_("您已被聘为%(unit)s %(year)d年度民情专递员") % {"unit": data.community.name, "year": data.year},
-           url=reverse("voices:courier_visit"))
+    notify(
+        [data.person],
+        kind="voices.courier.appointed",
+        title=_("您已被聘为%(unit)s %(year)d年度民情专递员")
+        % {"unit": data.community.name, "year": data.year},
+        url=reverse("voices:courier_visit"),
+    )
     return appointment
 
 
 @transaction.atomic
-def do_end_courier_appointment(appointment: CourierAppointment, *, actor: Actor, reason: str) -> CourierAppointment:
+def do_end_courier_appointment(
+    appointment: CourierAppointment, *, actor: Actor, reason: str
+) -> CourierAppointment:
     """解聘 (or the year is over): the courier role goes when no other appointment there is active."""
     appointment = CourierAppointment.objects.select_for_update().get(pk=appointment.pk)
     if appointment.status == AppointmentStatus.ENDED:
@@ -165,13 +198,23 @@ def do_end_courier_appointment(appointment: CourierAppointment, *, actor: Actor,
         for grant in RoleGrant.objects.active().filter(
             person=appointment.person, role=COURIER_ROLE, unit=appointment.community
         ):
-            revoked = do_revoke_role(grant, actor=actor, reason=_("民情专递员聘任结束：%(r)s") % {"r": reason.strip()})
+            revoked = do_revoke_role(
+                grant, actor=actor, reason=_("民情专递员聘任结束：%(r)s") % {"r": reason.strip()}
+            )
     record_event(
-        actor=actor, action="voices.courier.end", subject=appointment, unit=appointment.community, public=True,
-        reason=reason.strip(), data={"revoked_grant": revoked.pk if revoked else None},
+        actor=actor,
+        action="voices.courier.end",
+        subject=appointment,
+        unit=appointment.community,
+        public=True,
+        reason=reason.strip(),
+        data={"revoked_grant": revoked.pk if revoked else None},
     )
-    notify([appointment.person], kind="voices.courier.ended",
-           title=_("您在%(unit)s的民情专递员聘任已结束") % {"unit": appointment.community.name})
+    notify(
+        [appointment.person],
+        kind="voices.courier.ended",
+        title=_("您在%(unit)s的民情专递员聘任已结束") % {"unit": appointment.community.name},
+    )
     return appointment
 
 
@@ -189,21 +232,37 @@ def do_appraise_courier(
     if CourierAppraisal.objects.filter(appointment=appointment, year=appointment.year).exists():
         raise ActionError("appraisal_exists", _("该民情专递员本年度已考核"), {"field": "grade"})
     appraisal = CourierAppraisal.objects.create(
-        appointment=appointment, year=appointment.year, grade=grade, notes=notes.strip(),
-        appraised_by=actor.person, appraised_at=timezone.now(),
+        appointment=appointment,
+        year=appointment.year,
+        grade=grade,
+        notes=notes.strip(),
+        appraised_by=actor.person,
+        appraised_at=timezone.now(),
     )
-    record_event(actor=actor, action="voices.courier.appraise", subject=appointment, unit=appointment.community,
-                 data={"year": appointment.year, "grade": grade})
-    notify([appointment.person], kind="voices.courier.appraised",
-           title=_("%(year)d年度民情专递员考核结果：%(grade)s")
-           % {"year": appointment.year, "grade": AppraisalGrade(grade).label})
+    record_event(
+        actor=actor,
+        action="voices.courier.appraise",
+        subject=appointment,
+        unit=appointment.community,
+        data={"year": appointment.year, "grade": grade},
+    )
+    notify(
+        [appointment.person],
+        kind="voices.courier.appraised",
+        title=_("%(year)d年度民情专递员考核结果：%(grade)s")
+        % {"year": appointment.year, "grade": AppraisalGrade(grade).label},
+    )
     return appraisal
 
 
-def check_subsidy_payment(appointment: CourierAppointment, period: str, amount: Decimal, paid_on: dt.date) -> None:
+def check_subsidy_payment(
+    appointment: CourierAppointment, period: str, amount: Decimal, paid_on: dt.date
+) -> None:
     match = PERIOD_RE.match(period)
     if match is None:
-        raise ActionError("period_invalid", _("补贴期间格式应为 2026-03（按月）或 2026（按年）"), {"field": "period"})
+        raise ActionError(
+            "period_invalid", _("补贴期间格式应为 2026-03（按月）或 2026（按年）"), {"field": "period"}
+        )
     monthly = appointment.subsidy_period == SubsidyPeriod.MONTH
     if monthly != bool(match.group(2)):
         message = _("按月发放的补贴，期间应写成 2026-03") if monthly else _("按年发放的补贴，期间应写成 2026")
@@ -231,8 +290,13 @@ def do_record_subsidy_payment(
     payment = SubsidyPayment.objects.create(
         appointment=appointment, period=period, amount=amount, paid_on=paid_on, recorded_by=actor.person
     )
-    record_event(actor=actor, action="voices.courier.subsidy", subject=appointment, unit=appointment.community,
-                 data={"period": period, "amount": str(amount), "paid_on": paid_on.isoformat()})
+    record_event(
+        actor=actor,
+        action="voices.courier.subsidy",
+        subject=appointment,
+        unit=appointment.community,
+        data={"period": period, "amount": str(amount), "paid_on": paid_on.isoformat()},
+    )
     return payment
 
 
@@ -275,8 +339,11 @@ def serving_appointment(person: Person, community: Unit, when: dt.date) -> Couri
 def check_log_visit(person: Person, data: VisitInput, when: dt.datetime) -> CourierAppointment:
     appointment = serving_appointment(person, data.community, timezone.localtime(when).date())
     if appointment is None:
-        raise ActionError("not_a_courier", _("您不是%(unit)s本年度在聘的民情专递员")
-                          % {"unit": data.community.name}, {"field": "community"})
+        raise ActionError(
+            "not_a_courier",
+            _("您不是%(unit)s本年度在聘的民情专递员") % {"unit": data.community.name},
+            {"field": "community"},
+        )
     if data.kind not in VisitKind.values:
         raise ActionError("visit_kind_invalid", _("请选择民情家访或民情日记"), {"field": "kind"})
     if not data.heard.strip():
@@ -290,8 +357,9 @@ def check_log_visit(person: Person, data: VisitInput, when: dt.datetime) -> Cour
     if len(data.voices) > MAX_VOICES_PER_VISIT:
         raise ActionError("too_many_voices", _("一次走访最多登记%(n)d件诉求") % {"n": MAX_VOICES_PER_VISIT})
     if len(data.photos) > MAX_PHOTOS_PER_VISIT:
-        raise ActionError("too_many_photos", _("最多上传%(n)d张照片") % {"n": MAX_PHOTOS_PER_VISIT},
-                          {"field": "photos"})
+        raise ActionError(
+            "too_many_photos", _("最多上传%(n)d张照片") % {"n": MAX_PHOTOS_PER_VISIT}, {"field": "photos"}
+        )
     return appointment
 
 
@@ -304,27 +372,53 @@ def do_log_courier_visit(data: VisitInput, *, actor: Actor) -> CourierVisit:
     when = data.visited_at or timezone.now()
     appointment = check_log_visit(courier, data, when)
     visit = CourierVisit.objects.create(
-        appointment=appointment, courier=courier, community=data.community, kind=data.kind, visited_at=when,
-        household=data.household.strip(), heard=data.heard.strip(), category=data.category,
+        appointment=appointment,
+        courier=courier,
+        community=data.community,
+        kind=data.kind,
+        visited_at=when,
+        household=data.household.strip(),
+        heard=data.heard.strip(),
+        category=data.category,
     )
     channel = channel_by_code(ChannelCode.COURIER)
     created: list[Voice] = []
     for item in data.voices:
         voice = create_voice(
-            NewVoice(kind=VoiceKind.REQUEST, category=item.category, channel=channel, unit=data.community,
-                     title=item.title, content=item.content, place=data.household, registered_by=courier,
-                     contact_name=item.contact_name, contact_phone=item.contact_phone),
+            NewVoice(
+                kind=VoiceKind.REQUEST,
+                category=item.category,
+                channel=channel,
+                unit=data.community,
+                title=item.title,
+                content=item.content,
+                place=data.household,
+                registered_by=courier,
+                contact_name=item.contact_name,
+                contact_phone=item.contact_phone,
+            ),
             actor=actor,
         )
         instance = runtime.start("voice", subject=voice, unit=data.community, title=voice.title, actor=actor)
-        notify(runtime.responsible_people(instance, voice), kind="voices.registered",
-               title=_("民情专递员登记新诉求：%(t)s") % {"t": voice.title})
+        notify(
+            runtime.responsible_people(instance, voice),
+            kind="voices.registered",
+            title=_("民情专递员登记新诉求：%(t)s") % {"t": voice.title},
+        )
         created.append(voice)
     visit.voices.set(created)
     for photo in data.photos:
         do_store_attachment(photo, actor=actor, subject=visit, unit=data.community)
     record_event(
-        actor=actor, action="voices.courier.visit", subject=appointment, unit=data.community,
-        data={"visit": visit.pk, "kind": data.kind, "voices": [v.pk for v in created], "photos": len(data.photos)},
+        actor=actor,
+        action="voices.courier.visit",
+        subject=appointment,
+        unit=data.community,
+        data={
+            "visit": visit.pk,
+            "kind": data.kind,
+            "voices": [v.pk for v in created],
+            "photos": len(data.photos),
+        },
     )
     return visit

@@ -42,11 +42,15 @@ def check_new_voice(data: NewVoice) -> None:
     if not data.title.strip():
         raise ActionError("title_required", _("标题不能为空"), {"field": "title"})
     if len(data.title.strip()) > TITLE_MAX:
-        raise ActionError("title_too_long", _("标题不能超过 %(n)d 个字") % {"n": TITLE_MAX}, {"field": "title"})
+        raise ActionError(
+            "title_too_long", _("标题不能超过 %(n)d 个字") % {"n": TITLE_MAX}, {"field": "title"}
+        )
     if not data.content.strip():
         raise ActionError("content_required", _("内容不能为空"), {"field": "content"})
     if len(data.content) > CONTENT_MAX:
-        raise ActionError("content_too_long", _("内容不能超过 %(n)d 个字") % {"n": CONTENT_MAX}, {"field": "content"})
+        raise ActionError(
+            "content_too_long", _("内容不能超过 %(n)d 个字") % {"n": CONTENT_MAX}, {"field": "content"}
+        )
     if not data.category.is_active:
         raise ActionError("category_inactive", _("该类别已停用"), {"field": "category"})
 
@@ -84,7 +88,11 @@ def create_voice(data: NewVoice, *, actor: Actor) -> Voice:
         action="voices.voice.register",
         subject=voice,
         unit=data.unit,
-        data={"tracking_code": voice.tracking_code, "kind": data.kind, "channel": data.channel.code,
-              "category": data.category.code},
+        data={
+            "tracking_code": voice.tracking_code,
+            "kind": data.kind,
+            "channel": data.channel.code,
+            "category": data.category.code,
+        },
     )
     return voice

@@ -89,18 +89,34 @@ class VisitOut(Schema):
 
 def appointments_out(rows: list[CourierAppointment]) -> list[AppointmentOut]:
     return [
-        AppointmentOut(id=a.pk, person=a.person_id, person_name=a.person.name, community=a.community_id,
-                       community_name=a.community.name, year=a.year, subsidy_amount=a.subsidy_amount,
-                       subsidy_period=a.subsidy_period, status=a.status, appointed_at=a.appointed_at)
+        AppointmentOut(
+            id=a.pk,
+            person=a.person_id,
+            person_name=a.person.name,
+            community=a.community_id,
+            community_name=a.community.name,
+            year=a.year,
+            subsidy_amount=a.subsidy_amount,
+            subsidy_period=a.subsidy_period,
+            status=a.status,
+            appointed_at=a.appointed_at,
+        )
         for a in rows
     ]
 
 
 def visits_out(rows: list[CourierVisit]) -> list[VisitOut]:
     return [
-        VisitOut(id=v.pk, community=v.community_id, kind=v.kind, visited_at=v.visited_at, household=v.household,
-                 heard=v.heard, category=v.category.code if v.category else None,
-                 voices=[voice.tracking_code for voice in v.voices.all()])
+        VisitOut(
+            id=v.pk,
+            community=v.community_id,
+            kind=v.kind,
+            visited_at=v.visited_at,
+            household=v.household,
+            heard=v.heard,
+            category=v.category.code if v.category else None,
+            voices=[voice.tracking_code for voice in v.voices.all()],
+        )
         for v in rows
     ]
 
@@ -121,7 +137,9 @@ def list_appointments(request: HttpRequest, filters: Query[AppointmentFilters]) 
     return paginate(request, rows.order_by("-year", "community__path", "pk"), filters, appointments_out)
 
 
-@router.post("/courier-appointments", response={201: AppointmentOut, **error_responses(400, 401, 403, 404, 422)})
+@router.post(
+    "/courier-appointments", response={201: AppointmentOut, **error_responses(400, 401, 403, 404, 422)}
+)
 def appoint(request: HttpRequest, data: AppointmentIn) -> tuple[int, AppointmentOut]:
     me = current_person(request)
     community = Unit.objects.filter(pk=data.community).first()
@@ -133,8 +151,13 @@ def appoint(request: HttpRequest, data: AppointmentIn) -> tuple[int, Appointment
     if person is None:
         raise NotFound("person_unknown", _("未知的人员"), {"field": "person"})
     appointment = do_appoint_courier(
-        AppointmentInput(person=person, community=community, year=data.year, subsidy_amount=data.subsidy_amount,
-                         subsidy_period=data.subsidy_period),
+        AppointmentInput(
+            person=person,
+            community=community,
+            year=data.year,
+            subsidy_amount=data.subsidy_amount,
+            subsidy_period=data.subsidy_period,
+        ),
         actor=actor_in_role(me, COURIER_MANAGER_ROLES, community),
     )
     return 201, appointments_out([appointment])[0]
@@ -147,7 +170,9 @@ def my_visits(request: HttpRequest, filters: Query[PageQuery]) -> dict[str, obje
     month_start = timezone.localdate().replace(day=1)
     rows = (
         CourierVisit.objects.filter(courier=person, visited_at__date__gte=month_start)
-        .select_related("category").prefetch_related("voices").order_by("-visited_at", "-pk")
+        .select_related("category")
+        .prefetch_related("voices")
+        .order_by("-visited_at", "-pk")
     )
     return paginate(request, rows, filters, visits_out)
 
@@ -163,10 +188,22 @@ def log_visit(request: HttpRequest, data: VisitIn) -> tuple[int, VisitOut]:
         visited_at = timezone.make_aware(visited_at)
     visit = do_log_courier_visit(
         VisitInput(
-            community=community, heard=data.heard, kind=data.kind, household=data.household,
-            category=_category(data.category) if data.category else None, visited_at=visited_at,
-            voices=[ReportedVoice(title=v.title, content=v.content, category=_category(v.category),
-                                  contact_name=v.contact_name, contact_phone=v.contact_phone) for v in data.voices],
+            community=community,
+            heard=data.heard,
+            kind=data.kind,
+            household=data.household,
+            category=_category(data.category) if data.category else None,
+            visited_at=visited_at,
+            voices=[
+                ReportedVoice(
+                    title=v.title,
+                    content=v.content,
+                    category=_category(v.category),
+                    contact_name=v.contact_name,
+                    contact_phone=v.contact_phone,
+                )
+                for v in data.voices
+            ],
         ),
         actor=Actor(person=person, role="courier", unit=community),
     )

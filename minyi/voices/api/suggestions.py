@@ -111,8 +111,10 @@ def _queryset(person: Person) -> object:
     return (
         visible_suggestions(person)
         .select_related("suggestion", "submitter")
-        .prefetch_related("suggestion__co_signers",
-                          Prefetch("consultations", FaceToFaceConsultation.objects.select_related("department")))
+        .prefetch_related(
+            "suggestion__co_signers",
+            Prefetch("consultations", FaceToFaceConsultation.objects.select_related("department")),
+        )
         .order_by("-created_at", "-pk")
     )
 
@@ -120,28 +122,50 @@ def _queryset(person: Person) -> object:
 def to_items(voices: list[Voice]) -> list[SuggestionOut]:
     instances = {
         i.subject_id: i
-        for i in ProcessInstance.objects.filter(process=PROCESS, subject_type="voices.voice",
-                                                subject_id__in=[str(v.pk) for v in voices])
+        for i in ProcessInstance.objects.filter(
+            process=PROCESS, subject_type="voices.voice", subject_id__in=[str(v.pk) for v in voices]
+        )
     }
     items = []
     for voice in voices:
         details = voice.suggestion
         instance = instances.get(str(voice.pk))
-        items.append(SuggestionOut(
-            id=voice.pk, tracking_code=voice.tracking_code, kind=voice.kind, number=details.number,
-            number_label=details.number_label, term=details.term, session=details.session, area=details.area,
-            title=voice.title, content=voice.content, proposer=voice.submitter.name if voice.submitter else "",
-            co_signers=[p.name for p in details.co_signers.all()], state=instance.state if instance else "",
-            dispatch_unit=details.dispatch_unit_id, lead_department=voice.lead_department_id,
-            deadline_at=instance.deadline_at if instance and not instance.is_final else None, reply=voice.reply,
-            resolution=voice.resolution, satisfaction=voice.satisfaction,
-            expects_implementation=details.expects_implementation,
-            no_consultation_reason=details.no_consultation_reason,
-            consultations=[ConsultationOut(held_at=c.held_at, place=c.place, department=c.department.name,
-                                           department_attendees=c.department_attendees,
-                                           proposer_present=c.proposer_present, notes=c.notes)
-                           for c in voice.consultations.all()],
-        ))
+        items.append(
+            SuggestionOut(
+                id=voice.pk,
+                tracking_code=voice.tracking_code,
+                kind=voice.kind,
+                number=details.number,
+                number_label=details.number_label,
+                term=details.term,
+                session=details.session,
+                area=details.area,
+                title=voice.title,
+                content=voice.content,
+                proposer=voice.submitter.name if voice.submitter else "",
+                co_signers=[p.name for p in details.co_signers.all()],
+                state=instance.state if instance else "",
+                dispatch_unit=details.dispatch_unit_id,
+                lead_department=voice.lead_department_id,
+                deadline_at=instance.deadline_at if instance and not instance.is_final else None,
+                reply=voice.reply,
+                resolution=voice.resolution,
+                satisfaction=voice.satisfaction,
+                expects_implementation=details.expects_implementation,
+                no_consultation_reason=details.no_consultation_reason,
+                consultations=[
+                    ConsultationOut(
+                        held_at=c.held_at,
+                        place=c.place,
+                        department=c.department.name,
+                        department_attendees=c.department_attendees,
+                        proposer_present=c.proposer_present,
+                        notes=c.notes,
+                    )
+                    for c in voice.consultations.all()
+                ],
+            )
+        )
     return items
 
 
@@ -188,16 +212,26 @@ def file_suggestion(request: HttpRequest, data: SuggestionIn) -> tuple[int, Sugg
     if len(signers) != len(set(data.co_signers)):
         raise NotFound("co_signer_unknown", _("找不到附议人"), {"field": "co_signers"})
     voice = do_file_suggestion(
-        SuggestionInput(kind=data.kind, title=data.title, content=data.content, category=category, area=data.area,
-                        term=data.term, session=data.session, expects_implementation=data.expects_implementation,
-                        co_signers=signers),
+        SuggestionInput(
+            kind=data.kind,
+            title=data.title,
+            content=data.content,
+            category=category,
+            area=data.area,
+            term=data.term,
+            session=data.session,
+            expects_implementation=data.expects_implementation,
+            co_signers=signers,
+        ),
         actor=Actor(person=person, role="deputy" if data.kind == "deputy_suggestion" else "cppcc_member"),
     )
     return 201, _one(person, voice.pk)
 
 
-@router.post("/suggestions/{voice_id}/assign",
-             response={200: SuggestionOut, **error_responses(400, 401, 403, 404, 422)})
+@router.post(
+    "/suggestions/{voice_id}/assign",
+    response={200: SuggestionOut, **error_responses(400, 401, 403, 404, 422)},
+)
 def assign_suggestion(request: HttpRequest, voice_id: ObjectId, data: AssignIn) -> SuggestionOut:
     person = current_person(request)
     voice = _visible(person, voice_id)
@@ -208,34 +242,54 @@ def assign_suggestion(request: HttpRequest, voice_id: ObjectId, data: AssignIn) 
     return _one(person, voice_id)
 
 
-@router.post("/suggestions/{voice_id}/consultations",
-             response={201: SuggestionOut, **error_responses(400, 401, 403, 404, 422)})
-def record_consultation(request: HttpRequest, voice_id: ObjectId, data: ConsultationIn) -> tuple[int, SuggestionOut]:
+@router.post(
+    "/suggestions/{voice_id}/consultations",
+    response={201: SuggestionOut, **error_responses(400, 401, 403, 404, 422)},
+)
+def record_consultation(
+    request: HttpRequest, voice_id: ObjectId, data: ConsultationIn
+) -> tuple[int, SuggestionOut]:
     person = current_person(request)
     voice = _visible(person, voice_id)
     held_at = data.held_at if timezone.is_aware(data.held_at) else timezone.make_aware(data.held_at)
-    do_record_consultation(voice, ConsultationInput(
-        held_at=held_at, place=data.place, department_attendees=data.department_attendees,
-        proposer_present=data.proposer_present, notes=data.notes), actor=_actor_for(person, voice, "consult"))
+    do_record_consultation(
+        voice,
+        ConsultationInput(
+            held_at=held_at,
+            place=data.place,
+            department_attendees=data.department_attendees,
+            proposer_present=data.proposer_present,
+            notes=data.notes,
+        ),
+        actor=_actor_for(person, voice, "consult"),
+    )
     return 201, _one(person, voice_id)
 
 
-@router.post("/suggestions/{voice_id}/reply",
-             response={200: SuggestionOut, **error_responses(400, 401, 403, 404, 422)})
+@router.post(
+    "/suggestions/{voice_id}/reply", response={200: SuggestionOut, **error_responses(400, 401, 403, 404, 422)}
+)
 def reply_suggestion(request: HttpRequest, voice_id: ObjectId, data: ReplyIn) -> SuggestionOut:
     person = current_person(request)
     voice = _visible(person, voice_id)
     transition = "reply" if instance_for(voice).state != "assigned" else "reply_without_consultation"
-    do_reply_suggestion(voice, actor=_actor_for(person, voice, transition), reply=data.reply,
-                        resolution=data.resolution, no_consultation_reason=data.no_consultation_reason)
+    do_reply_suggestion(
+        voice,
+        actor=_actor_for(person, voice, transition),
+        reply=data.reply,
+        resolution=data.resolution,
+        no_consultation_reason=data.no_consultation_reason,
+    )
     return _one(person, voice_id)
 
 
-@router.post("/suggestions/{voice_id}/rate",
-             response={200: SuggestionOut, **error_responses(400, 401, 403, 404, 422)})
+@router.post(
+    "/suggestions/{voice_id}/rate", response={200: SuggestionOut, **error_responses(400, 401, 403, 404, 422)}
+)
 def rate_suggestion(request: HttpRequest, voice_id: ObjectId, data: RateIn) -> SuggestionOut:
     person = current_person(request)
     voice = _visible(person, voice_id)
-    do_rate_suggestion(voice, actor=_actor_for(person, voice, "rate"), satisfaction=data.satisfaction,
-                       comment=data.comment)
+    do_rate_suggestion(
+        voice, actor=_actor_for(person, voice, "rate"), satisfaction=data.satisfaction, comment=data.comment
+    )
     return _one(person, voice_id)

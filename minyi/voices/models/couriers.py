@@ -28,11 +28,16 @@ class CourierAppointment(models.Model):
     """一年一聘: one person appointed courier of one community for one year."""
 
     person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="courier_appointments",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="courier_appointments",
         verbose_name=_("民情专递员"),
     )
     community = models.ForeignKey(
-        "core.Unit", on_delete=models.PROTECT, related_name="courier_appointments", verbose_name=_("社区（村）")
+        "core.Unit",
+        on_delete=models.PROTECT,
+        related_name="courier_appointments",
+        verbose_name=_("社区（村）"),
     )
     year = models.PositiveSmallIntegerField(_("聘任年度"))
     subsidy_amount = models.DecimalField(_("工作补贴（元）"), max_digits=10, decimal_places=2)
@@ -43,7 +48,11 @@ class CourierAppointment(models.Model):
         _("状态"), max_length=10, choices=AppointmentStatus.choices, default=AppointmentStatus.ACTIVE
     )
     appointed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("聘任人"),
     )
     appointed_at = models.DateTimeField(_("聘任时间"))
@@ -57,7 +66,9 @@ class CourierAppointment(models.Model):
         verbose_name = _("民情专递员聘任")
         verbose_name_plural = _("民情专递员聘任")
         constraints = [
-            models.UniqueConstraint(fields=["person", "community", "year"], name="one_courier_appointment_per_year")
+            models.UniqueConstraint(
+                fields=["person", "community", "year"], name="one_courier_appointment_per_year"
+            )
         ]
         indexes = [models.Index(fields=["community", "year"], name="courier_community_year")]
 
@@ -78,7 +89,9 @@ class CourierAppraisal(models.Model):
     class Meta:
         verbose_name = _("民情专递员考核")
         verbose_name_plural = _("民情专递员考核")
-        constraints = [models.UniqueConstraint(fields=["appointment", "year"], name="one_courier_appraisal_per_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["appointment", "year"], name="one_courier_appraisal_per_year")
+        ]
 
     def __str__(self) -> str:
         return f"{self.appointment_id} {self.year} {self.grade}"
@@ -98,7 +111,9 @@ class SubsidyPayment(models.Model):
         ordering = ["period", "id"]
         verbose_name = _("补贴发放")
         verbose_name_plural = _("补贴发放")
-        constraints = [models.UniqueConstraint(fields=["appointment", "period"], name="one_subsidy_per_period")]
+        constraints = [
+            models.UniqueConstraint(fields=["appointment", "period"], name="one_subsidy_per_period")
+        ]
 
     def __str__(self) -> str:
         return f"{self.appointment_id} {self.period} {self.amount}"
@@ -113,14 +128,21 @@ class CourierVisit(models.Model):
     """A courier's own log of a home visit or a diary entry; counted in the yearly appraisal."""
 
     appointment = models.ForeignKey(CourierAppointment, on_delete=models.PROTECT, related_name="visits")
-    courier = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="courier_visits")
+    courier = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="courier_visits"
+    )
     community = models.ForeignKey("core.Unit", on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(_("类型"), max_length=10, choices=VisitKind.choices, default=VisitKind.VISIT)
     visited_at = models.DateTimeField(_("走访时间"))
     household = models.CharField(_("走访户（楼栋）"), max_length=120, blank=True)
     heard = models.TextField(_("听到的民情"))
     category = models.ForeignKey(
-        "voices.Category", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("类别")
+        "voices.Category",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("类别"),
     )
     voices = models.ManyToManyField("voices.Voice", blank=True, related_name="courier_visits")
     created_at = models.DateTimeField(auto_now_add=True)

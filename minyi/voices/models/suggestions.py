@@ -33,7 +33,9 @@ class SuggestionCounter(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["body", "term", "session"], name="one_suggestion_counter_per_session")
+            models.UniqueConstraint(
+                fields=["body", "term", "session"], name="one_suggestion_counter_per_session"
+            )
         ]
 
     def __str__(self) -> str:
@@ -51,7 +53,11 @@ class SuggestionDetails(models.Model):
     area = models.CharField(_("建议类别"), max_length=20, choices=SuggestionArea.choices)
     # Null only for a proposer known by role (deputy / cppcc_member) whose mandate was not entered.
     proposer_record = models.ForeignKey(
-        "core.DeputyRecord", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "core.DeputyRecord",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("领衔代表（委员）"),
     )
     # The office that dispatches it (the district for district-level deputies); returns go back here.
@@ -73,7 +79,9 @@ class SuggestionDetails(models.Model):
         verbose_name = _("代表建议（政协提案）")
         verbose_name_plural = _("代表建议（政协提案）")
         constraints = [
-            models.UniqueConstraint(fields=["body", "term", "session", "number"], name="one_suggestion_number")
+            models.UniqueConstraint(
+                fields=["body", "term", "session", "number"], name="one_suggestion_number"
+            )
         ]
 
     def __str__(self) -> str:
@@ -90,7 +98,9 @@ class FaceToFaceConsultation(models.Model):
     """面商: the handling department met the proposer (or tried to) before replying."""
 
     voice = models.ForeignKey("voices.Voice", on_delete=models.CASCADE, related_name="consultations")
-    department = models.ForeignKey("core.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("承办单位"))
+    department = models.ForeignKey(
+        "core.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("承办单位")
+    )
     held_at = models.DateTimeField(_("面商时间"))
     place = models.CharField(_("面商地点"), max_length=200)
     department_attendees = models.CharField(_("承办单位参加人员"), max_length=300)

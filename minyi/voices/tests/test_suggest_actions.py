@@ -27,7 +27,7 @@ from minyi.voices.actions.suggestions import (
 )
 from minyi.voices.models import FaceToFaceConsultation, SuggestionDetails, Voice
 from minyi.voices.suggest_rules import face_to_face_count, visible_suggestions
-from minyi.voices.tests.suggest_support import category, channels, make_deputy  # noqa: F401
+from minyi.voices.tests.suggest_support import category_fixture, channels_fixture, make_deputy_fixture  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("channels")
 
@@ -37,8 +37,14 @@ def actor_for(person: Any, role: str, unit: Any) -> Actor:
 
 
 def file(proposer: Any, category: Any, **extra: Any) -> Voice:
-    data = dict(kind="deputy_suggestion", title="关于增设金沙社区公交站点的建议", content="居民出行不便，建议增设站点。",
-                category=category, area="urban", session="第三次会议")
+    data = dict(
+        kind="deputy_suggestion",
+        title="关于增设金沙社区公交站点的建议",
+        content="居民出行不便，建议增设站点。",
+        category=category,
+        area="urban",
+        session="第三次会议",
+    )
     data.update(extra)
     return do_file_suggestion(SuggestionInput(**data), actor=Actor(person=proposer, role="deputy"))
 
@@ -54,11 +60,15 @@ def cast(tree: Any, make_person: Any, make_deputy: Any) -> dict[str, Any]:
 
 
 def consult(voice: Voice, handler: Any, tree: Any, **extra: Any) -> FaceToFaceConsultation:
-    data = dict(held_at=timezone.now() - dt.timedelta(hours=1), place="金沙社区代表联络站",
-                department_attendees="住建局 王科长")
+    data = dict(
+        held_at=timezone.now() - dt.timedelta(hours=1),
+        place="金沙社区代表联络站",
+        department_attendees="住建局 王科长",
+    )
     data.update(extra)
-    return do_record_consultation(voice, ConsultationInput(**data),
-                                  actor=actor_for(handler, "department_handler", tree.department))
+    return do_record_consultation(
+        voice, ConsultationInput(**data), actor=actor_for(handler, "department_handler", tree.department)
+    )
 
 
 def test_filing_numbers_per_session_starts_the_process_at_the_district_and_tells_dispatchers(
@@ -75,10 +85,15 @@ def test_filing_numbers_per_session_starts_the_process_at_the_district_and_tells
     assert voice.kind == "deputy_suggestion" and voice.submitter == cast["deputy"]
     instance = instance_for(voice)
     assert (instance.state, instance.unit) == ("filed", tree.district)
-    actions = list(Event.objects.filter(subject_type="voices.voice", subject_id=str(voice.pk))
-                   .values_list("action", flat=True).order_by("seq"))
+    actions = list(
+        Event.objects.filter(subject_type="voices.voice", subject_id=str(voice.pk))
+        .values_list("action", flat=True)
+        .order_by("seq")
+    )
     assert actions == ["voices.voice.register", "suggestion.start", "voices.suggestion.file"]
-    assert Notification.objects.filter(recipient=cast["district"], kind="voices.suggestion.filed").count() == 3
+    assert (
+        Notification.objects.filter(recipient=cast["district"], kind="voices.suggestion.filed").count() == 3
+    )
     assert Notification.objects.filter(recipient=cosigner, kind="voices.suggestion.cosigned").count() == 1
 
 
@@ -133,7 +148,11 @@ def test_full_cycle_with_consultation_reply_rating_and_close(
     handler = actor_for(cast["handler"], "department_handler", tree.department)
     do_assign_suggestion(voice, tree.department, actor=district, due_days=60)
     instance = instance_for(voice)
-    assert (instance.state, instance.unit, voice.lead_department) == ("assigned", tree.department, tree.department)
+    assert (instance.state, instance.unit, voice.lead_department) == (
+        "assigned",
+        tree.department,
+        tree.department,
+    )
     deadline = instance.deadline_at
     assert Notification.objects.filter(recipient=cast["handler"], kind="voices.suggestion.assigned").exists()
     assert Notification.objects.filter(recipient=cast["deputy"], kind="voices.suggestion.assigned").exists()
@@ -151,8 +170,12 @@ def test_full_cycle_with_consultation_reply_rating_and_close(
 
     with pytest.raises(NotPermitted):  # only the proposer rates
         do_rate_suggestion(voice, actor=district, satisfaction="satisfied")
-    do_rate_suggestion(voice, actor=Actor(person=cast["deputy"], role="submitter"), satisfaction="basic",
-                       comment="希望尽快落实")
+    do_rate_suggestion(
+        voice,
+        actor=Actor(person=cast["deputy"], role="submitter"),
+        satisfaction="basic",
+        comment="希望尽快落实",
+    )
     voice.refresh_from_db()
     assert voice.satisfaction == "basic" and voice.feedback_at is not None
     assert Notification.objects.filter(recipient=cast["handler"], kind="voices.suggestion.rated").exists()
@@ -170,11 +193,21 @@ def test_full_cycle_with_consultation_reply_rating_and_close(
     do_close_suggestion(voice, actor=district)
     voice.refresh_from_db()
     assert instance_for(voice).state == "closed" and voice.closed_at is not None
-    actions = list(Event.objects.filter(subject_type="voices.voice", subject_id=str(voice.pk))
-                   .values_list("action", flat=True).order_by("seq"))
+    actions = list(
+        Event.objects.filter(subject_type="voices.voice", subject_id=str(voice.pk))
+        .values_list("action", flat=True)
+        .order_by("seq")
+    )
     assert actions[2:] == [
-        "voices.suggestion.file", "suggestion.assign", "suggestion.consult", "suggestion.reply", "suggestion.rate",
-        "suggestion.follow_up", "suggestion.reply", "suggestion.rate", "suggestion.close",
+        "voices.suggestion.file",
+        "suggestion.assign",
+        "suggestion.consult",
+        "suggestion.reply",
+        "suggestion.rate",
+        "suggestion.follow_up",
+        "suggestion.reply",
+        "suggestion.rate",
+        "suggestion.close",
     ]
 
 
@@ -182,21 +215,30 @@ def test_reply_without_consultation_needs_a_reason_and_counts_against_the_rate(
     tree: Any, cast: dict[str, Any], category: Any
 ) -> None:
     voice = file(cast["deputy"], category)
-    do_assign_suggestion(voice, tree.department, actor=actor_for(cast["district"], "district_staff", tree.district))
+    do_assign_suggestion(
+        voice, tree.department, actor=actor_for(cast["district"], "district_staff", tree.district)
+    )
     handler = actor_for(cast["handler"], "department_handler", tree.department)
     before = Event.objects.count()
     with pytest.raises(ActionError) as error:
         do_reply_suggestion(voice, actor=handler, reply="答复", resolution="resolved")
     assert error.value.code == "consultation_required" and Event.objects.count() == before
-    do_reply_suggestion(voice, actor=handler, reply="答复", resolution="resolved",
-                        no_consultation_reason="代表在外地学习，电话沟通")
+    do_reply_suggestion(
+        voice,
+        actor=handler,
+        reply="答复",
+        resolution="resolved",
+        no_consultation_reason="代表在外地学习，电话沟通",
+    )
     event = Event.objects.filter(action="suggestion.reply_without_consultation").get()
     assert event.reason == "代表在外地学习，电话沟通"
     assert SuggestionDetails.objects.get(voice=voice).no_consultation_reason == "代表在外地学习，电话沟通"
     assert face_to_face_count(Voice.objects.all()) == 0
     # Not marked 落实-expected: never followed up.
     other = file(cast["deputy"], category, expects_implementation=False)
-    do_assign_suggestion(other, tree.department, actor=actor_for(cast["district"], "district_staff", tree.district))
+    do_assign_suggestion(
+        other, tree.department, actor=actor_for(cast["district"], "district_staff", tree.district)
+    )
     consult(other, cast["handler"], tree)
     do_reply_suggestion(other, actor=handler, reply="解释说明", resolution="answered")
     do_rate_suggestion(other, actor=Actor(person=cast["deputy"]), satisfaction="unsatisfied")
@@ -235,31 +277,56 @@ def test_wrong_role_state_and_bad_input_write_nothing(tree: Any, cast: dict[str,
 
 def test_return_goes_back_to_the_dispatching_office(tree: Any, cast: dict[str, Any], category: Any) -> None:
     voice = file(cast["deputy"], category)
-    do_assign_suggestion(voice, tree.department, actor=actor_for(cast["district"], "district_staff", tree.district))
-    do_return_suggestion(voice, actor=actor_for(cast["handler"], "department_handler", tree.department),
-                         reason="不属于本部门职责")
+    do_assign_suggestion(
+        voice, tree.department, actor=actor_for(cast["district"], "district_staff", tree.district)
+    )
+    do_return_suggestion(
+        voice,
+        actor=actor_for(cast["handler"], "department_handler", tree.department),
+        reason="不属于本部门职责",
+    )
     voice.refresh_from_db()
     instance = instance_for(voice)
     assert (instance.state, instance.unit, voice.lead_department) == ("filed", tree.district, None)
 
 
-def test_generic_process_page_steps_go_through_the_actions(tree: Any, cast: dict[str, Any], category: Any) -> None:
+def test_generic_process_page_steps_go_through_the_actions(
+    tree: Any, cast: dict[str, Any], category: Any
+) -> None:
     voice = file(cast["deputy"], category)
     instance = instance_for(voice)
-    perform(instance, "assign", person=cast["district"], inputs={"lead_department": tree.department.pk}, reason="")
+    perform(
+        instance, "assign", person=cast["district"], inputs={"lead_department": tree.department.pk}, reason=""
+    )
     voice.refresh_from_db()
     assert voice.lead_department == tree.department
-    perform(instance, "consult", person=cast["handler"], reason="",
-            inputs={"held_at": (timezone.now() - dt.timedelta(hours=2)).isoformat(), "place": "联络站",
-                    "department_attendees": "王科长", "proposer_present": "true"})
+    perform(
+        instance,
+        "consult",
+        person=cast["handler"],
+        reason="",
+        inputs={
+            "held_at": (timezone.now() - dt.timedelta(hours=2)).isoformat(),
+            "place": "联络站",
+            "department_attendees": "王科长",
+            "proposer_present": "true",
+        },
+    )
     assert FaceToFaceConsultation.objects.filter(voice=voice).count() == 1
     step = instance_for(voice)
-    assert acting_as(cast["handler"], __import__("minyi.core.engine.runtime", fromlist=["x"]).definition_of(step)
-                     .transitions["reply"], step).role == "department_handler"
+    assert (
+        acting_as(
+            cast["handler"],
+            __import__("minyi.core.engine.runtime", fromlist=["x"]).definition_of(step).transitions["reply"],
+            step,
+        ).role
+        == "department_handler"
+    )
 
 
-def test_visibility_of_suggestions(tree: Any, cast: dict[str, Any], category: Any, make_person: Any,
-                                   make_deputy: Any) -> None:
+def test_visibility_of_suggestions(
+    tree: Any, cast: dict[str, Any], category: Any, make_person: Any, make_deputy: Any
+) -> None:
     cosigner = make_deputy(tree.community, name="赵代表")
     voice = file(cast["deputy"], category, co_signers=[cosigner])
     other_handler = make_person("department_handler", tree.other_district, name="西城承办人")
@@ -271,7 +338,9 @@ def test_visibility_of_suggestions(tree: Any, cast: dict[str, Any], category: An
     assert not visible_suggestions(cast["handler"]).exists()  # not assigned yet
     assert not visible_suggestions(other_handler).exists()
     assert not visible_suggestions(cast["stranger"]).exists()
-    do_assign_suggestion(voice, tree.department, actor=actor_for(cast["district"], "district_staff", tree.district))
+    do_assign_suggestion(
+        voice, tree.department, actor=actor_for(cast["district"], "district_staff", tree.district)
+    )
     assert list(visible_suggestions(cast["handler"])) == [voice]
     assert cast["handler"].has_perm("voices.view_suggestion", voice)
     assert not cast["stranger"].has_perm("voices.view_suggestion", voice)

@@ -27,7 +27,7 @@ from minyi.voices.actions.couriers import (
     do_record_subsidy_payment,
 )
 from minyi.voices.models import CourierAppointment, CourierAppraisal, CourierVisit, SubsidyPayment, Voice
-from minyi.voices.tests.suggest_support import category, channels  # noqa: F401
+from minyi.voices.tests.suggest_support import category_fixture, channels_fixture  # noqa: F401
 
 YEAR = timezone.localdate().year
 
@@ -40,8 +40,11 @@ def appoint(person: Any, community: Any, actor: Actor, **extra: Any) -> CourierA
 
 @pytest.fixture
 def party(tree: Any, make_person: Any) -> Actor:
-    return Actor(person=make_person("township_staff", tree.township, name="街道党工委"), role="township_staff",
-                 unit=tree.township)
+    return Actor(
+        person=make_person("township_staff", tree.township, name="街道党工委"),
+        role="township_staff",
+        unit=tree.township,
+    )
 
 
 def test_appointment_grants_the_role_and_ending_revokes_it(tree: Any, make_person: Any, party: Actor) -> None:
@@ -100,8 +103,13 @@ def test_who_may_not_be_a_courier(
     tree: Any, make_person: Any, party: Actor, system: Actor, role: str, where: str, barred: bool
 ) -> None:
     units = {
-        "community": tree.community, "township": tree.township, "station": tree.station, "district": tree.district,
-        "city": tree.city, "department": tree.department, "other_community": tree.other_community,
+        "community": tree.community,
+        "township": tree.township,
+        "station": tree.station,
+        "district": tree.district,
+        "city": tree.city,
+        "department": tree.department,
+        "other_community": tree.other_community,
         "township_department": lambda: _unit("青云街道社区发展办", "department", tree.township, system),
         "community_station": lambda: _unit("金沙社区联络站", "station", tree.community, system),
         "grid": lambda: _unit("金沙社区一网格", "grid", tree.community, system),
@@ -116,7 +124,11 @@ def test_who_may_not_be_a_courier(
             appoint(person, tree.community, party)
         assert error.value.code == "courier_staff_barred"
         assert "不能担任民情专递员" in error.value.message and unit.name in error.value.message
-        assert (Event.objects.count(), RoleGrant.objects.count(), CourierAppointment.objects.count()) == before
+        assert (
+            Event.objects.count(),
+            RoleGrant.objects.count(),
+            CourierAppointment.objects.count(),
+        ) == before
     else:
         assert appoint(person, tree.community, party).status == "active"
 
@@ -174,8 +186,9 @@ def test_appraisal_and_subsidies(tree: Any, make_person: Any, party: Actor) -> N
     assert CourierAppraisal.objects.count() == 1
 
     paid_on = timezone.localdate()
-    payment = do_record_subsidy_payment(appointment, period=f"{YEAR}-01", amount=Decimal("300.00"),
-                                        paid_on=paid_on, actor=party)
+    payment = do_record_subsidy_payment(
+        appointment, period=f"{YEAR}-01", amount=Decimal("300.00"), paid_on=paid_on, actor=party
+    )
     assert payment.amount == Decimal("300.00")
     assert Event.objects.filter(action="voices.courier.subsidy").count() == 1
     before = Event.objects.count()
@@ -207,22 +220,42 @@ def test_visit_registers_voices_with_channel_courier(
     community_staff = make_person("community_staff", tree.community, name="社区书记")
     appoint(courier, tree.community, party)
     actor = Actor(person=courier, role="courier", unit=tree.community)
-    visit = do_log_courier_visit(VisitInput(
-        community=tree.community, heard="3栋住户反映楼道灯坏了，老人夜里出行不便。", household="3栋2单元",
-        category=category, photos=[_png()],
-        voices=[ReportedVoice(title="3栋楼道灯损坏", content="楼道灯坏了一周", category=category,
-                              contact_name="张大爷", contact_phone="13800000000")],
-    ), actor=actor)
+    visit = do_log_courier_visit(
+        VisitInput(
+            community=tree.community,
+            heard="3栋住户反映楼道灯坏了，老人夜里出行不便。",
+            household="3栋2单元",
+            category=category,
+            photos=[_png()],
+            voices=[
+                ReportedVoice(
+                    title="3栋楼道灯损坏",
+                    content="楼道灯坏了一周",
+                    category=category,
+                    contact_name="张大爷",
+                    contact_phone="13800000000",
+                )
+            ],
+        ),
+        actor=actor,
+    )
     voice = visit.voices.get()
     assert (voice.channel.code, voice.registered_by, voice.unit, voice.contact_name) == (
-        "courier", courier, tree.community, "张大爷")
+        "courier",
+        courier,
+        tree.community,
+        "张大爷",
+    )
     instance = ProcessInstance.objects.get(process="voice", subject_id=str(voice.pk))
     assert instance.state == "registered"
     assert Notification.objects.filter(recipient=community_staff, kind="voices.registered").exists()
-    assert Attachment.objects.filter(subject_type="voices.couriervisit", subject_id=str(visit.pk)).count() == 1
+    assert (
+        Attachment.objects.filter(subject_type="voices.couriervisit", subject_id=str(visit.pk)).count() == 1
+    )
     assert Event.objects.filter(action="voices.courier.visit").get().data["voices"] == [voice.pk]
-    diary = do_log_courier_visit(VisitInput(community=tree.community, heard="今日走访5户，无新诉求。",
-                                            kind="diary"), actor=actor)
+    diary = do_log_courier_visit(
+        VisitInput(community=tree.community, heard="今日走访5户，无新诉求。", kind="diary"), actor=actor
+    )
     assert diary.voices.count() == 0 and CourierVisit.objects.count() == 2
 
 
@@ -236,10 +269,20 @@ def test_visit_refused_writes_nothing(tree: Any, make_person: Any, party: Actor,
         (Actor(person=stranger), VisitInput(community=tree.community, heard="x"), "not_a_courier"),
         (actor, VisitInput(community=tree.other_community, heard="x"), "not_a_courier"),
         (actor, VisitInput(community=tree.community, heard="  "), "heard_required"),
-        (actor, VisitInput(community=tree.community, heard="x",
-                           visited_at=timezone.now() + dt.timedelta(days=1)), "visited_at_future"),
-        (actor, VisitInput(community=tree.community, heard="x",
-                           voices=[ReportedVoice(title="", content="c", category=category)]), "title_required"),
+        (
+            actor,
+            VisitInput(community=tree.community, heard="x", visited_at=timezone.now() + dt.timedelta(days=1)),
+            "visited_at_future",
+        ),
+        (
+            actor,
+            VisitInput(
+                community=tree.community,
+                heard="x",
+                voices=[ReportedVoice(title="", content="c", category=category)],
+            ),
+            "title_required",
+        ),
     ]
     before = (Event.objects.count(), Voice.objects.count(), CourierVisit.objects.count())
     for who, data, code in cases:

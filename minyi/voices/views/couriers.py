@@ -57,16 +57,18 @@ class AppointForm(forms.Form):
     username = forms.CharField(label=gettext_lazy("人员用户名"), max_length=150)
     community = forms.ModelChoiceField(label=gettext_lazy("社区（村）"), queryset=Unit.objects.none())
     year = forms.IntegerField(label=gettext_lazy("聘任年度"))
-    subsidy_amount = forms.DecimalField(label=gettext_lazy("工作补贴（元）"), max_digits=10, decimal_places=2,
-                                        min_value=0)
+    subsidy_amount = forms.DecimalField(
+        label=gettext_lazy("工作补贴（元）"), max_digits=10, decimal_places=2, min_value=0
+    )
     subsidy_period = forms.ChoiceField(label=gettext_lazy("补贴周期"), choices=SubsidyPeriod.choices)
 
     def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["community"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = Unit.objects.filter(units_in_scope(person, COURIER_MANAGER_ROLES),
-                                             kind=UnitKind.COMMUNITY).order_by("path")
+        field.queryset = Unit.objects.filter(
+            units_in_scope(person, COURIER_MANAGER_ROLES), kind=UnitKind.COMMUNITY
+        ).order_by("path")
 
     def clean_username(self) -> Person:
         person = Person.objects.filter(username=self.cleaned_data["username"].strip()).first()
@@ -81,7 +83,9 @@ class AppraiseForm(forms.Form):
 
 
 class SubsidyForm(forms.Form):
-    period = forms.CharField(label=gettext_lazy("补贴期间"), max_length=7, help_text=gettext_lazy("如 2026-03 或 2026"))
+    period = forms.CharField(
+        label=gettext_lazy("补贴期间"), max_length=7, help_text=gettext_lazy("如 2026-03 或 2026")
+    )
     amount = forms.DecimalField(label=gettext_lazy("金额（元）"), max_digits=10, decimal_places=2)
     paid_on = forms.DateField(label=gettext_lazy("发放日期"), widget=forms.DateInput(attrs={"type": "date"}))
 
@@ -110,8 +114,11 @@ def couriers(request: HttpRequest) -> HttpResponse:
         year = int(request.GET.get("year", this_year))
     except ValueError:
         year = this_year
-    appoint_form = AppointForm(request.POST if request.POST.get("form") == "appoint" else None, person=person,
-                               initial={"year": this_year, "subsidy_period": SubsidyPeriod.MONTH})
+    appoint_form = AppointForm(
+        request.POST if request.POST.get("form") == "appoint" else None,
+        person=person,
+        initial={"year": this_year, "subsidy_period": SubsidyPeriod.MONTH},
+    )
     row_forms: dict[str, forms.Form] = {}
     if request.method == "POST":
         which = request.POST.get("form", "")
@@ -121,17 +128,25 @@ def couriers(request: HttpRequest) -> HttpResponse:
                 if not person.has_perm("voices.manage_couriers", data["community"]):
                     raise PermissionDenied
                 try:
-                    do_appoint_courier(AppointmentInput(
-                        person=data["username"], community=data["community"], year=data["year"],
-                        subsidy_amount=data["subsidy_amount"], subsidy_period=data["subsidy_period"]),
-                        actor=_actor(person, data["community"]))
+                    do_appoint_courier(
+                        AppointmentInput(
+                            person=data["username"],
+                            community=data["community"],
+                            year=data["year"],
+                            subsidy_amount=data["subsidy_amount"],
+                            subsidy_period=data["subsidy_period"],
+                        ),
+                        actor=_actor(person, data["community"]),
+                    )
                 except ActionError as error:
                     _apply_errors(appoint_form, error)
                 else:
                     messages.success(request, _("已聘任"))
                     return redirect(f"{request.path}?year={data['year']}")
         else:
-            appointment = get_object_or_404(managed_appointments(person), pk=request.POST.get("appointment") or 0)
+            appointment = get_object_or_404(
+                managed_appointments(person), pk=request.POST.get("appointment") or 0
+            )
             form_class = {"appraise": AppraiseForm, "subsidy": SubsidyForm, "end": EndForm}.get(which)
             if form_class is None:
                 raise PermissionDenied
@@ -142,10 +157,17 @@ def couriers(request: HttpRequest) -> HttpResponse:
                 actor = _actor(person, appointment.community)
                 try:
                     if which == "appraise":
-                        do_appraise_courier(appointment, grade=data["grade"], notes=data["notes"], actor=actor)
+                        do_appraise_courier(
+                            appointment, grade=data["grade"], notes=data["notes"], actor=actor
+                        )
                     elif which == "subsidy":
-                        do_record_subsidy_payment(appointment, period=data["period"], amount=data["amount"],
-                                                  paid_on=data["paid_on"], actor=actor)
+                        do_record_subsidy_payment(
+                            appointment,
+                            period=data["period"],
+                            amount=data["amount"],
+                            paid_on=data["paid_on"],
+                            actor=actor,
+                        )
                     else:
                         do_end_courier_appointment(appointment, actor=actor, reason=data["reason"])
                 except ActionError as error:
@@ -154,7 +176,8 @@ def couriers(request: HttpRequest) -> HttpResponse:
                     messages.success(request, _("已保存"))
                     return redirect(f"{request.path}?year={appointment.year}")
     appointments = list(
-        managed_appointments(person).filter(year=year)
+        managed_appointments(person)
+        .filter(year=year)
         .select_related("person", "community")
         .prefetch_related(
             Prefetch("appraisals", CourierAppraisal.objects.all()),
@@ -165,36 +188,60 @@ def couriers(request: HttpRequest) -> HttpResponse:
     )
     rows = []
     for a in appointments:
-        rows.append({
-            "appointment": a,
-            "appraisal": next(iter(a.appraisals.all()), None),
-            "payments": list(a.payments.all()),
-            "paid_total": sum((p.amount for p in a.payments.all()), start=0),
-            "appraise_form": row_forms.get(f"appraise-{a.pk}") or AppraiseForm(prefix=f"appraise-{a.pk}"),
-            "subsidy_form": row_forms.get(f"subsidy-{a.pk}") or SubsidyForm(prefix=f"subsidy-{a.pk}"),
-            "end_form": row_forms.get(f"end-{a.pk}") or EndForm(prefix=f"end-{a.pk}"),
-        })
+        rows.append(
+            {
+                "appointment": a,
+                "appraisal": next(iter(a.appraisals.all()), None),
+                "payments": list(a.payments.all()),
+                "paid_total": sum((p.amount for p in a.payments.all()), start=0),
+                "appraise_form": row_forms.get(f"appraise-{a.pk}") or AppraiseForm(prefix=f"appraise-{a.pk}"),
+                "subsidy_form": row_forms.get(f"subsidy-{a.pk}") or SubsidyForm(prefix=f"subsidy-{a.pk}"),
+                "end_form": row_forms.get(f"end-{a.pk}") or EndForm(prefix=f"end-{a.pk}"),
+            }
+        )
     status = 400 if request.method == "POST" else 200
-    return render(request, "voices/couriers/list.html", {
-        "rows": rows, "year": year, "years": [this_year + 1, this_year, this_year - 1],
-        "appoint_form": appoint_form, "active": AppointmentStatus.ACTIVE,
-    }, status=status)
+    return render(
+        request,
+        "voices/couriers/list.html",
+        {
+            "rows": rows,
+            "year": year,
+            "years": [this_year + 1, this_year, this_year - 1],
+            "appoint_form": appoint_form,
+            "active": AppointmentStatus.ACTIVE,
+        },
+        status=status,
+    )
 
 
 class VisitForm(forms.Form):
-    kind = forms.ChoiceField(label=gettext_lazy("类型"), choices=VisitKind.choices, initial=VisitKind.VISIT,
-                             widget=forms.RadioSelect)
-    household = forms.CharField(label=gettext_lazy("走访户（楼栋）"), max_length=120, required=False,
-                                widget=forms.TextInput(attrs={"placeholder": gettext_lazy("如：3栋2单元501")}))
-    heard = forms.CharField(label=gettext_lazy("听到的民情"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
-    category = forms.ModelChoiceField(label=gettext_lazy("类别"), queryset=Category.objects.filter(is_active=True),
-                                      required=False)
+    kind = forms.ChoiceField(
+        label=gettext_lazy("类型"),
+        choices=VisitKind.choices,
+        initial=VisitKind.VISIT,
+        widget=forms.RadioSelect,
+    )
+    household = forms.CharField(
+        label=gettext_lazy("走访户（楼栋）"),
+        max_length=120,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": gettext_lazy("如：3栋2单元501")}),
+    )
+    heard = forms.CharField(
+        label=gettext_lazy("听到的民情"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    category = forms.ModelChoiceField(
+        label=gettext_lazy("类别"), queryset=Category.objects.filter(is_active=True), required=False
+    )
     report = forms.BooleanField(label=gettext_lazy("作为诉求登记办理"), required=False)
     report_title = forms.CharField(label=gettext_lazy("诉求标题"), max_length=100, required=False)
     contact_name = forms.CharField(label=gettext_lazy("群众姓名"), max_length=60, required=False)
     contact_phone = forms.CharField(label=gettext_lazy("联系电话"), max_length=20, required=False)
-    photos = forms.FileField(label=gettext_lazy("照片（可选）"), required=False,
-                             widget=forms.ClearableFileInput(attrs={"accept": "image/*"}))
+    photos = forms.FileField(
+        label=gettext_lazy("照片（可选）"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -212,7 +259,8 @@ def courier_visit(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     serving = list(
         CourierAppointment.objects.filter(person=person, year=today.year, status=AppointmentStatus.ACTIVE)
-        .select_related("community").order_by("community__name")
+        .select_related("community")
+        .order_by("community__name")
     )
     if not serving:
         raise PermissionDenied
@@ -223,29 +271,54 @@ def courier_visit(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         reported = []
         if data["report"]:
-            reported.append(ReportedVoice(title=data["report_title"], content=data["heard"], category=data["category"],
-                                          contact_name=data["contact_name"], contact_phone=data["contact_phone"]))
+            reported.append(
+                ReportedVoice(
+                    title=data["report_title"],
+                    content=data["heard"],
+                    category=data["category"],
+                    contact_name=data["contact_name"],
+                    contact_phone=data["contact_phone"],
+                )
+            )
         try:
             visit = do_log_courier_visit(
-                VisitInput(community=appointment.community, heard=data["heard"], kind=data["kind"],
-                           household=data["household"], category=data["category"], voices=reported,
-                           photos=request.FILES.getlist("photos")),
+                VisitInput(
+                    community=appointment.community,
+                    heard=data["heard"],
+                    kind=data["kind"],
+                    household=data["household"],
+                    category=data["category"],
+                    voices=reported,
+                    photos=request.FILES.getlist("photos"),
+                ),
                 actor=Actor(person=person, role="courier", unit=appointment.community),
             )
         except ActionError as error:
             _apply_errors(form, error)
         else:
             codes = "、".join(v.tracking_code for v in visit.voices.all())
-            messages.success(request, _("已记录。登记诉求：%(codes)s") % {"codes": codes} if codes else _("已记录"))
+            messages.success(
+                request, _("已记录。登记诉求：%(codes)s") % {"codes": codes} if codes else _("已记录")
+            )
             return redirect("voices:courier_visit")
     month_start = today.replace(day=1)
     visits = list(
         CourierVisit.objects.filter(courier=person, visited_at__date__gte=month_start)
-        .select_related("community", "category").prefetch_related("voices").order_by("-visited_at")[:PAGE_SIZE]
+        .select_related("community", "category")
+        .prefetch_related("voices")
+        .order_by("-visited_at")[:PAGE_SIZE]
     )
-    return render(request, "voices/couriers/visit.html", {
-        "form": form, "serving": serving, "appointment": appointment, "visits": visits,
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "voices/couriers/visit.html",
+        {
+            "form": form,
+            "serving": serving,
+            "appointment": appointment,
+            "visits": visits,
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 urlpatterns = [

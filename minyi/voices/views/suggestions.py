@@ -55,27 +55,48 @@ from minyi.voices.models import (
 from minyi.voices.suggest_rules import visible_suggestions
 
 PAGE_SIZE = 50
-KIND_CHOICES = [(VoiceKind.DEPUTY_SUGGESTION.value, VoiceKind.DEPUTY_SUGGESTION.label),
-                (VoiceKind.CPPCC_PROPOSAL.value, VoiceKind.CPPCC_PROPOSAL.label)]
+KIND_CHOICES = [
+    (VoiceKind.DEPUTY_SUGGESTION.value, VoiceKind.DEPUTY_SUGGESTION.label),
+    (VoiceKind.CPPCC_PROPOSAL.value, VoiceKind.CPPCC_PROPOSAL.label),
+]
 
 
 class SuggestionForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("类型"), choices=KIND_CHOICES)
     title = forms.CharField(label=gettext_lazy("标题"), max_length=100)
-    content = forms.CharField(label=gettext_lazy("建议内容"), max_length=4000, widget=forms.Textarea(attrs={"rows": 8}))
-    category = forms.ModelChoiceField(label=gettext_lazy("事项类别"), queryset=Category.objects.filter(is_active=True))
+    content = forms.CharField(
+        label=gettext_lazy("建议内容"), max_length=4000, widget=forms.Textarea(attrs={"rows": 8})
+    )
+    category = forms.ModelChoiceField(
+        label=gettext_lazy("事项类别"), queryset=Category.objects.filter(is_active=True)
+    )
     area = forms.ChoiceField(label=gettext_lazy("建议类别"), choices=SuggestionArea.choices)
-    term = forms.CharField(label=gettext_lazy("届次"), max_length=40, required=False,
-                           help_text=gettext_lazy("留空则使用您的代表（委员）届次"))
-    session = forms.CharField(label=gettext_lazy("会议"), max_length=40, initial=gettext_lazy("闭会期间"),
-                              help_text=gettext_lazy("如：第三次会议、闭会期间"))
-    expects_implementation = forms.BooleanField(label=gettext_lazy("要求落实（而非仅作解释答复）"), required=False,
-                                                initial=True)
-    co_signers = forms.CharField(label=gettext_lazy("附议人"), required=False, max_length=400,
-                                 help_text=gettext_lazy("附议代表（委员）的用户名，以逗号分隔"))
+    term = forms.CharField(
+        label=gettext_lazy("届次"),
+        max_length=40,
+        required=False,
+        help_text=gettext_lazy("留空则使用您的代表（委员）届次"),
+    )
+    session = forms.CharField(
+        label=gettext_lazy("会议"),
+        max_length=40,
+        initial=gettext_lazy("闭会期间"),
+        help_text=gettext_lazy("如：第三次会议、闭会期间"),
+    )
+    expects_implementation = forms.BooleanField(
+        label=gettext_lazy("要求落实（而非仅作解释答复）"), required=False, initial=True
+    )
+    co_signers = forms.CharField(
+        label=gettext_lazy("附议人"),
+        required=False,
+        max_length=400,
+        help_text=gettext_lazy("附议代表（委员）的用户名，以逗号分隔"),
+    )
 
     def clean_co_signers(self) -> list[Person]:
-        names = [n.strip() for n in self.cleaned_data["co_signers"].replace("，", ",").split(",") if n.strip()]
+        names = [
+            n.strip() for n in self.cleaned_data["co_signers"].replace("，", ",").split(",") if n.strip()
+        ]
         people = {p.username: p for p in Person.objects.filter(username__in=names)}
         missing = [n for n in names if n not in people]
         if missing:
@@ -85,45 +106,71 @@ class SuggestionForm(forms.Form):
 
 class AssignForm(forms.Form):
     lead_department = forms.ModelChoiceField(label=gettext_lazy("承办单位"), queryset=Unit.objects.none())
-    due_days = forms.IntegerField(label=gettext_lazy("办理期限（天）"), min_value=1, max_value=180, required=False,
-                                  help_text=gettext_lazy("留空按三个月"))
+    due_days = forms.IntegerField(
+        label=gettext_lazy("办理期限（天）"),
+        min_value=1,
+        max_value=180,
+        required=False,
+        help_text=gettext_lazy("留空按三个月"),
+    )
 
     def __init__(self, *args: Any, dispatch_unit: Unit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["lead_department"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = Unit.objects.filter(dispatch_unit.subtree_q(), kind=UnitKind.DEPARTMENT, is_active=True)
+        field.queryset = Unit.objects.filter(
+            dispatch_unit.subtree_q(), kind=UnitKind.DEPARTMENT, is_active=True
+        )
 
 
 class ConsultationForm(forms.Form):
-    held_at = forms.DateTimeField(label=gettext_lazy("面商时间"),
-                                  widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    held_at = forms.DateTimeField(
+        label=gettext_lazy("面商时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
     place = forms.CharField(label=gettext_lazy("面商地点"), max_length=200)
     department_attendees = forms.CharField(label=gettext_lazy("承办单位参加人员"), max_length=300)
-    proposer_present = forms.BooleanField(label=gettext_lazy("代表（委员）本人参加"), required=False, initial=True)
-    notes = forms.CharField(label=gettext_lazy("面商情况"), required=False, max_length=4000,
-                            widget=forms.Textarea(attrs={"rows": 4}))
+    proposer_present = forms.BooleanField(
+        label=gettext_lazy("代表（委员）本人参加"), required=False, initial=True
+    )
+    notes = forms.CharField(
+        label=gettext_lazy("面商情况"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
 
 
 class ReplyForm(forms.Form):
-    reply = forms.CharField(label=gettext_lazy("答复内容"), max_length=4000, widget=forms.Textarea(attrs={"rows": 6}))
-    resolution = forms.ChoiceField(label=gettext_lazy("办理结果"), choices=Resolution.choices,
-                                   widget=forms.RadioSelect)
+    reply = forms.CharField(
+        label=gettext_lazy("答复内容"), max_length=4000, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    resolution = forms.ChoiceField(
+        label=gettext_lazy("办理结果"), choices=Resolution.choices, widget=forms.RadioSelect
+    )
     no_consultation_reason = forms.CharField(
-        label=gettext_lazy("未面商原因"), required=False, max_length=500,
+        label=gettext_lazy("未面商原因"),
+        required=False,
+        max_length=500,
         help_text=gettext_lazy("未与代表（委员）面商即答复的，必须说明原因；计入面商率"),
     )
 
 
 class RateForm(forms.Form):
-    satisfaction = forms.ChoiceField(label=gettext_lazy("满意度"), choices=Satisfaction.choices,
-                                     widget=forms.RadioSelect)
-    comment = forms.CharField(label=gettext_lazy("评价意见"), required=False, max_length=1000,
-                              widget=forms.Textarea(attrs={"rows": 3}))
+    satisfaction = forms.ChoiceField(
+        label=gettext_lazy("满意度"), choices=Satisfaction.choices, widget=forms.RadioSelect
+    )
+    comment = forms.CharField(
+        label=gettext_lazy("评价意见"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=gettext_lazy("理由"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=gettext_lazy("理由"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 def _rows(voices: list[Voice]) -> list[tuple[Voice, ProcessInstance | None, str]]:
@@ -148,11 +195,15 @@ def suggestion_list(request: HttpRequest) -> HttpResponse:
         .select_related("suggestion", "lead_department", "submitter")
         .order_by("-created_at", "-pk")[:PAGE_SIZE]
     )
-    return render(request, "voices/suggestions/list.html", {
-        "rows": _rows(voices),
-        "may_file": person.has_perm("voices.file_suggestion"),
-        "now": timezone.now(),
-    })
+    return render(
+        request,
+        "voices/suggestions/list.html",
+        {
+            "rows": _rows(voices),
+            "may_file": person.has_perm("voices.file_suggestion"),
+            "now": timezone.now(),
+        },
+    )
 
 
 @login_required
@@ -160,18 +211,29 @@ def suggestion_new(request: HttpRequest) -> HttpResponse:
     person = current_person(request)
     if not person.has_perm("voices.file_suggestion"):
         raise PermissionDenied
-    initial = {"kind": VoiceKind.DEPUTY_SUGGESTION if is_member_of_body(person, "npc") else VoiceKind.CPPCC_PROPOSAL}
+    initial = {
+        "kind": VoiceKind.DEPUTY_SUGGESTION if is_member_of_body(person, "npc") else VoiceKind.CPPCC_PROPOSAL
+    }
     form = SuggestionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             voice = do_file_suggestion(
-                SuggestionInput(kind=data["kind"], title=data["title"], content=data["content"],
-                                category=data["category"], area=data["area"], term=data["term"],
-                                session=data["session"], expects_implementation=data["expects_implementation"],
-                                co_signers=data["co_signers"]),
-                actor=Actor(person=person, role="deputy" if data["kind"] == VoiceKind.DEPUTY_SUGGESTION
-                            else "cppcc_member"),
+                SuggestionInput(
+                    kind=data["kind"],
+                    title=data["title"],
+                    content=data["content"],
+                    category=data["category"],
+                    area=data["area"],
+                    term=data["term"],
+                    session=data["session"],
+                    expects_implementation=data["expects_implementation"],
+                    co_signers=data["co_signers"],
+                ),
+                actor=Actor(
+                    person=person,
+                    role="deputy" if data["kind"] == VoiceKind.DEPUTY_SUGGESTION else "cppcc_member",
+                ),
             )
         except ActionError as error:
             field = error.details.get("field")
@@ -191,8 +253,15 @@ STEP_FORMS: dict[str, type[forms.Form]] = {
     "close": forms.Form,
 }
 # Transitions of the process shown as one form on the page (reply covers both reply transitions).
-FORM_OF_TRANSITION = {"assign": "assign", "consult": "consult", "reply": "reply", "reply_without_consultation": "reply",
-                      "rate": "rate", "follow_up": "follow_up", "close": "close"}
+FORM_OF_TRANSITION = {
+    "assign": "assign",
+    "consult": "consult",
+    "reply": "reply",
+    "reply_without_consultation": "reply",
+    "rate": "rate",
+    "follow_up": "follow_up",
+    "close": "close",
+}
 
 
 def _make_form(step: str, voice: Voice, data: Any = None) -> forms.Form:
@@ -206,12 +275,25 @@ def _perform(step: str, voice: Voice, form: forms.Form, actor: Actor) -> None:
     if step == "assign":
         do_assign_suggestion(voice, data["lead_department"], actor=actor, due_days=data.get("due_days"))
     elif step == "consult":
-        do_record_consultation(voice, ConsultationInput(
-            held_at=data["held_at"], place=data["place"], department_attendees=data["department_attendees"],
-            proposer_present=data["proposer_present"], notes=data["notes"]), actor=actor)
+        do_record_consultation(
+            voice,
+            ConsultationInput(
+                held_at=data["held_at"],
+                place=data["place"],
+                department_attendees=data["department_attendees"],
+                proposer_present=data["proposer_present"],
+                notes=data["notes"],
+            ),
+            actor=actor,
+        )
     elif step == "reply":
-        do_reply_suggestion(voice, actor=actor, reply=data["reply"], resolution=data["resolution"],
-                            no_consultation_reason=data["no_consultation_reason"])
+        do_reply_suggestion(
+            voice,
+            actor=actor,
+            reply=data["reply"],
+            resolution=data["resolution"],
+            no_consultation_reason=data["no_consultation_reason"],
+        )
     elif step == "rate":
         do_rate_suggestion(voice, actor=actor, satisfaction=data["satisfaction"], comment=data["comment"])
     elif step == "follow_up":
@@ -225,10 +307,17 @@ def suggestion_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = current_person(request)
     voice = (
         visible_suggestions(person)
-        .select_related("suggestion__dispatch_unit", "suggestion__proposer_record", "lead_department", "submitter",
-                        "category")
-        .prefetch_related("suggestion__co_signers",
-                          Prefetch("consultations", FaceToFaceConsultation.objects.select_related("department")))
+        .select_related(
+            "suggestion__dispatch_unit",
+            "suggestion__proposer_record",
+            "lead_department",
+            "submitter",
+            "category",
+        )
+        .prefetch_related(
+            "suggestion__co_signers",
+            Prefetch("consultations", FaceToFaceConsultation.objects.select_related("department")),
+        )
         .filter(pk=pk)
         .first()
     )
@@ -237,7 +326,9 @@ def suggestion_detail(request: HttpRequest, pk: int) -> HttpResponse:
     instance = instance_for(voice)
     allowed = runtime.available_transitions(instance, person)
     steps_by_form = {FORM_OF_TRANSITION[t.name]: t for t in allowed if t.name in FORM_OF_TRANSITION}
-    if "follow_up" in steps_by_form and not (voice.suggestion.expects_implementation and voice.resolution == "answered"):
+    if "follow_up" in steps_by_form and not (
+        voice.suggestion.expects_implementation and voice.resolution == "answered"
+    ):
         del steps_by_form["follow_up"]
     bound_step = request.POST.get("step") if request.method == "POST" else None
     forms_shown: dict[str, forms.Form] = {}
@@ -248,27 +339,34 @@ def suggestion_detail(request: HttpRequest, pk: int) -> HttpResponse:
             form.initial["held_at"] = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
         forms_shown[step] = form
     if bound_step is not None:
-        form = forms_shown.get(bound_step)
-        if form is None:
+        bound = forms_shown.get(bound_step)
+        if bound is None:
             raise PermissionDenied
-        if form.is_valid():
+        if bound.is_valid():
             try:
-                _perform(bound_step, voice, form, acting_as(person, steps_by_form[bound_step], instance))
+                _perform(bound_step, voice, bound, acting_as(person, steps_by_form[bound_step], instance))
             except ActionError as error:
                 field = error.details.get("field")
-                form.add_error(field if field in form.fields else None, error.message)
+                bound.add_error(field if field in bound.fields else None, error.message)
             else:
-                messages.success(request, _("已办理：%(step)s") % {"step": steps_by_form[bound_step].title.zh})
+                messages.success(
+                    request, _("已办理：%(step)s") % {"step": steps_by_form[bound_step].title.zh}
+                )
                 return redirect("voices:suggestion", pk=voice.pk)
         status = 400
-    return render(request, "voices/suggestions/detail.html", {
-        "voice": voice,
-        "details": voice.suggestion,
-        "instance": instance,
-        "state": describe(instance).state,
-        "consultations": list(voice.consultations.all()),
-        "forms": [(step, steps_by_form[step].title.zh, form) for step, form in forms_shown.items()],
-    }, status=status)
+    return render(
+        request,
+        "voices/suggestions/detail.html",
+        {
+            "voice": voice,
+            "details": voice.suggestion,
+            "instance": instance,
+            "state": describe(instance).state,
+            "consultations": list(voice.consultations.all()),
+            "forms": [(step, steps_by_form[step].title.zh, form) for step, form in forms_shown.items()],
+        },
+        status=status,
+    )
 
 
 urlpatterns = [
