@@ -44,7 +44,10 @@ from minyi.voices.models import (
 
 PROCESS = "suggestion"
 SUGGESTION_KINDS = (VoiceKind.DEPUTY_SUGGESTION, VoiceKind.CPPCC_PROPOSAL)
-BODY_OF_KIND: dict[str, str] = {VoiceKind.DEPUTY_SUGGESTION: DeputyBody.NPC, VoiceKind.CPPCC_PROPOSAL: DeputyBody.CPPCC}
+BODY_OF_KIND: dict[str, str] = {
+    VoiceKind.DEPUTY_SUGGESTION: DeputyBody.NPC,
+    VoiceKind.CPPCC_PROPOSAL: DeputyBody.CPPCC,
+}
 ROLE_OF_BODY: dict[str, str] = {DeputyBody.NPC: "deputy", DeputyBody.CPPCC: "cppcc_member"}
 # The level of a mandate decides which office dispatches its suggestions.
 DISPATCH_KIND_OF_LEVEL: dict[str, str] = {

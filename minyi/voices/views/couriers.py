@@ -56,9 +56,15 @@ PAGE_SIZE = 100
 class AppointForm(forms.Form):
     username = forms.CharField(label=gettext_lazy("人员用户名"), max_length=150)
     community = forms.ModelChoiceField(label=gettext_lazy("社区（村）"), queryset=Unit.objects.none())
-    year = forms.IntegerField(label=gettext_lazy("聘任年度"))
+    year = forms.IntegerField(
+        label=gettext_lazy("聘任年度"), widget=forms.TextInput(attrs={"inputmode": "numeric"})
+    )
     subsidy_amount = forms.DecimalField(
-        label=gettext_lazy("工作补贴（元）"), max_digits=10, decimal_places=2, min_value=0
+        label=gettext_lazy("工作补贴（元）"),
+        max_digits=10,
+        decimal_places=2,
+        min_value=0,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
     )
     subsidy_period = forms.ChoiceField(label=gettext_lazy("补贴周期"), choices=SubsidyPeriod.choices)
 
@@ -86,7 +92,12 @@ class SubsidyForm(forms.Form):
     period = forms.CharField(
         label=gettext_lazy("补贴期间"), max_length=7, help_text=gettext_lazy("如 2026-03 或 2026")
     )
-    amount = forms.DecimalField(label=gettext_lazy("金额（元）"), max_digits=10, decimal_places=2)
+    amount = forms.DecimalField(
+        label=gettext_lazy("金额（元）"),
+        max_digits=10,
+        decimal_places=2,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
     paid_on = forms.DateField(label=gettext_lazy("发放日期"), widget=forms.DateInput(attrs={"type": "date"}))
 
 

@@ -108,6 +108,7 @@ class AssignForm(forms.Form):
     lead_department = forms.ModelChoiceField(label=gettext_lazy("承办单位"), queryset=Unit.objects.none())
     due_days = forms.IntegerField(
         label=gettext_lazy("办理期限（天）"),
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
         min_value=1,
         max_value=180,
         required=False,
@@ -292,7 +293,7 @@ def _perform(step: str, voice: Voice, form: forms.Form, actor: Actor) -> None:
             actor=actor,
             reply=data["reply"],
             resolution=data["resolution"],
-            no_consultation_reason=data["no_consultation_reason"],
+            no_consultation_reason=data.get("no_consultation_reason", ""),
         )
     elif step == "rate":
         do_rate_suggestion(voice, actor=actor, satisfaction=data["satisfaction"], comment=data["comment"])
@@ -335,6 +336,8 @@ def suggestion_detail(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     for step in steps_by_form:
         form = _make_form(step, voice, request.POST if step == bound_step else None)
+        if step == "reply" and instance.state != "assigned":
+            del form.fields["no_consultation_reason"]  # already met the proposer
         if step == "consult" and step != bound_step:
             form.initial["held_at"] = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
         forms_shown[step] = form
