@@ -159,6 +159,12 @@ MINYI_SWEEP_MINUTES = env.integer("MINYI_SWEEP_MINUTES", 10)
 
 # Voices (V2): how many times an unsatisfied submitter may reopen an item.
 MINYI_VOICE_MAX_REOPEN = env.integer("MINYI_VOICE_MAX_REOPEN", 1)
+# Voices intake (V1): longest text of an item, photos per item, and throttling of tracking look-ups
+# (failed look-ups per client address within the window before further look-ups are refused).
+MINYI_VOICE_CONTENT_MAX = env.integer("MINYI_VOICE_CONTENT_MAX", 4000)
+MINYI_VOICE_MAX_PHOTOS = env.integer("MINYI_VOICE_MAX_PHOTOS", 9)
+MINYI_VOICE_TRACK_MAX_FAILURES = env.integer("MINYI_VOICE_TRACK_MAX_FAILURES", 10)
+MINYI_VOICE_TRACK_LOCK_MINUTES = env.integer("MINYI_VOICE_TRACK_LOCK_MINUTES", 15)
 
 MINYI_SITE_NAME = env.text("MINYI_SITE_NAME", "示范市民意平台")
 # Public address of the site, used to make absolute links in emails and SMS.

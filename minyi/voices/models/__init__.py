@@ -1,5 +1,6 @@
 from minyi.voices.models.categories import Category
 from minyi.voices.models.handling import CoHandler, HandlingNote, Supervision
+from minyi.voices.models.intake import TrackingAttempt
 from minyi.voices.models.voices import Resolution, Satisfaction, TrackingCounter, Voice, VoiceKind
 
 __all__ = [
@@ -9,6 +10,7 @@ __all__ = [
     "Resolution",
     "Satisfaction",
     "Supervision",
+    "TrackingAttempt",
     "TrackingCounter",
     "Voice",
     "VoiceKind",
