@@ -154,7 +154,9 @@ def _check_phone(phone: str, *, allow_landline: bool) -> None:
     plain = re.sub(r"[\s]", "", phone)
     if MOBILE_PATTERN.match(plain) or (allow_landline and LANDLINE_PATTERN.match(plain)):
         return
-    message = _("请填写正确的手机号码或固定电话（含区号）") if allow_landline else _("请填写正确的11位手机号码")
+    message = (
+        _("请填写正确的手机号码或固定电话（含区号）") if allow_landline else _("请填写正确的11位手机号码")
+    )
     raise _error("phone_invalid", message, "contact_phone")
 
 
@@ -178,7 +180,9 @@ def check_voice_input(data: VoiceInput, *, channel_code: str, staff: bool) -> Ch
     if len(data.place) > PLACE_MAX:
         raise _error("place_too_long", _("地点描述不能超过%(n)d个字") % {"n": PLACE_MAX}, "place")
     if len(data.contact_name) > CONTACT_NAME_MAX:
-        raise _error("contact_name_too_long", _("联系人不能超过%(n)d个字") % {"n": CONTACT_NAME_MAX}, "contact_name")
+        raise _error(
+            "contact_name_too_long", _("联系人不能超过%(n)d个字") % {"n": CONTACT_NAME_MAX}, "contact_name"
+        )
     if data.contact_phone:
         _check_phone(data.contact_phone, allow_landline=staff)
     if data.contact_email:
@@ -231,7 +235,9 @@ def replayed(key: str | None) -> IntakeResult | None:
     voice = Voice.objects.select_related("category", "unit", "channel").filter(idempotency_key=key).first()
     if voice is None:
         return None
-    instance = ProcessInstance.objects.get(process=PROCESS, subject_type="voices.voice", subject_id=str(voice.pk))
+    instance = ProcessInstance.objects.get(
+        process=PROCESS, subject_type="voices.voice", subject_id=str(voice.pk)
+    )
     code = new_verification_code(key) if voice.verification_hash else ""
     return IntakeResult(voice=voice, instance=instance, verification_code=code, created=False)
 

@@ -107,8 +107,12 @@ def is_throttled(address: str | None) -> bool:
     return recent.count() >= settings.MINYI_VOICE_TRACK_MAX_FAILURES
 
 
+class TrackingThrottled(ActionError):
+    status = 429
+
+
 def throttled_error() -> ActionError:
-    return ActionError(
+    return TrackingThrottled(
         "tracking_throttled",
         _("查询失败次数过多，请%(minutes)d分钟后再试") % {"minutes": settings.MINYI_VOICE_TRACK_LOCK_MINUTES},
     )
@@ -185,7 +189,9 @@ def tracked_view(voice: Voice) -> TrackedVoice:
         .filter(process=PROCESS, subject_type=subject_type(voice), subject_id=str(voice.pk))
         .first()
     )
-    events = Event.objects.filter(chain=chain_name(voice)).select_related("actor_unit", "unit").order_by("seq")
+    events = (
+        Event.objects.filter(chain=chain_name(voice)).select_related("actor_unit", "unit").order_by("seq")
+    )
     steps: list[TrackedStep] = []
     for event in events:
         office = event.actor_unit or event.unit

@@ -33,7 +33,9 @@ def test_anonymous_submission_issues_number_and_code_starts_process_and_notifies
     township_staff = make_person("township_staff", intake.township)
     make_person("community_staff", intake.other_community)  # elsewhere: not told
 
-    result = do_submit_voice(voice_input(intake.community), actor=ANONYMOUS, photos=[photo(), photo(color="blue")])
+    result = do_submit_voice(
+        voice_input(intake.community), actor=ANONYMOUS, photos=[photo(), photo(color="blue")]
+    )
 
     voice = result.voice
     assert TRACKING.match(voice.tracking_code)
@@ -47,7 +49,11 @@ def test_anonymous_submission_issues_number_and_code_starts_process_and_notifies
     assert result.instance.title == voice.title
     assert Attachment.objects.filter(subject_type="voices.voice", subject_id=str(voice.pk)).count() == 2
 
-    actions = list(Event.objects.filter(chain=f"voices.voice:{voice.pk}").order_by("seq").values_list("action", flat=True))
+    actions = list(
+        Event.objects.filter(chain=f"voices.voice:{voice.pk}")
+        .order_by("seq")
+        .values_list("action", flat=True)
+    )
     assert actions == ["voices.voice.submit", "voice.start", "core.attachment.store", "core.attachment.store"]
     registration = Event.objects.get(chain=f"voices.voice:{voice.pk}", action="voices.voice.submit")
     serialized = str(registration.data)
@@ -112,8 +118,9 @@ def test_staff_registration_refusals_write_nothing(intake, make_person, role, wh
 
 def test_courier_registers_a_home_visit(intake, make_person):
     courier = make_person("courier", intake.community)
-    result = do_register_voice(voice_input(intake.community), actor=Actor(person=courier, role="courier"),
-                               channel_code="courier")
+    result = do_register_voice(
+        voice_input(intake.community), actor=Actor(person=courier, role="courier"), channel_code="courier"
+    )
     assert result.voice.channel.code == "courier"
 
 
@@ -179,15 +186,17 @@ def test_at_most_nine_photos(intake):
 def test_idempotent_replay_returns_the_first_item_and_writes_nothing(intake, make_person):
     first = do_submit_voice(voice_input(intake.community, idempotency_key="abc-1"), actor=ANONYMOUS)
     before = counts()
-    again = do_submit_voice(voice_input(intake.community, idempotency_key="abc-1"), actor=ANONYMOUS,
-                            photos=[photo()])
+    again = do_submit_voice(
+        voice_input(intake.community, idempotency_key="abc-1"), actor=ANONYMOUS, photos=[photo()]
+    )
     assert again.created is False and again.voice.pk == first.voice.pk
     assert again.verification_code == first.verification_code
     assert counts() == before
     # The key is scoped to the caller: someone else's identical key makes their own item.
     resident = make_person("resident", intake.community)
-    other = do_submit_voice(voice_input(intake.community, idempotency_key="abc-1"),
-                            actor=Actor(person=resident, role="resident"))
+    other = do_submit_voice(
+        voice_input(intake.community, idempotency_key="abc-1"), actor=Actor(person=resident, role="resident")
+    )
     assert other.created and other.voice.pk != first.voice.pk
 
 
@@ -217,8 +226,9 @@ def test_tracked_view_masks_contact_and_names_offices_only(intake, make_person):
 
     staff = make_person("community_staff", intake.community, name="李四")
     result = do_submit_voice(voice_input(intake.community), actor=ANONYMOUS)
-    runtime.transition(result.instance, "accept", actor=Actor(person=staff, role="community_staff",
-                                                               unit=intake.community))
+    runtime.transition(
+        result.instance, "accept", actor=Actor(person=staff, role="community_staff", unit=intake.community)
+    )
     view = tracked_view(Voice.objects.get(pk=result.voice.pk))
     assert view.contact_name == "王**" and view.contact_phone == "138****5678"
     assert view.state == "社区（站点）办理中"
