@@ -34,7 +34,7 @@ from minyi.core.models.channels import ChannelCode
 from minyi.core.models.units import UnitKind
 from minyi.core.notify import notify
 from minyi.core.record.write import record_event
-from minyi.core.scope import has_role
+from minyi.core.scope import active_grants
 from minyi.voices.actions.tracking import (
     lock_tracking_counter,
     new_verification_code,
@@ -242,18 +242,41 @@ def replayed(key: str | None) -> IntakeResult | None:
     return IntakeResult(voice=voice, instance=instance, verification_code=code, created=False)
 
 
+def intake_grants_reaching(person: Any, unit: Unit) -> list[Any]:
+    """The person's intake grants that reach `unit`.
+
+    A role on a unit reaches its subtree; a station's staff also take in matters of the township the
+    station serves (a reception day at the station hears the whole subdistrict).
+    """
+    if person is None or not person.is_active:
+        return []
+    reaching = []
+    for grant in active_grants(person):
+        if grant.role not in REGISTER_ROLES:
+            continue
+        reach = grant.unit.path
+        if grant.role == "station_staff" and grant.unit.kind == UnitKind.STATION:
+            reach = reach[: -Unit.steplen]
+        if unit.path.startswith(reach):
+            reaching.append(grant)
+    return reaching
+
+
+def intake_roles_reaching(person: Any, unit: Unit) -> set[str]:
+    return {grant.role for grant in intake_grants_reaching(person, unit)}
+
+
 def check_register_permission(actor: Actor, unit: Unit, channel_code: str) -> None:
     if actor.is_system and actor.role == Actor.system().role:  # platform code (imports, the demo)
         return
-    if not has_role(actor.person, REGISTER_ROLES, unit):
+    roles = intake_roles_reaching(actor.person, unit)
+    if not roles:
         raise NotPermitted("not_permitted", _("您没有在该单位登记民情事项的权限"), {"field": "unit"})
     if channel_code not in STAFF_CHANNELS:
         raise _error("channel_not_staff", _("请选择热线、信箱、来信、来访、接待日或走访渠道"), "channel")
-    # Allowed when any intake role reaching the unit allows this channel.
     allowed: set[str] = set()
-    for role in REGISTER_ROLES:
-        if has_role(actor.person, role, unit):
-            allowed |= CHANNELS_BY_ROLE.get(role, frozenset(STAFF_CHANNELS))
+    for role in roles:
+        allowed |= CHANNELS_BY_ROLE.get(role, frozenset(STAFF_CHANNELS))
     if channel_code not in allowed:
         raise NotPermitted("channel_not_permitted", _("您不能登记该渠道的事项"), {"field": "channel"})
 
@@ -313,7 +336,7 @@ def _create(
     data = checked.data
     now = timezone.now()
     received_at = data.received_at or now
-    year = timezone.localtime(now).year
+    year = timezone.localtime(received_at).year
     # The counter lock serialises creates, so a concurrent replay of the same key waits here and then
     # finds the first item instead of creating a second one.
     lock_tracking_counter(year)
@@ -380,3 +403,12 @@ def _create(
         url=instance_url(instance),
     )
     return IntakeResult(voice=voice, instance=instance, verification_code=code, created=True, photos=stored)
+
+
+def register_actor(person: Any, unit: Unit | None) -> Actor:
+    """The clerk acting through their closest intake grant reaching `unit` (the office that registered)."""
+    grants = intake_grants_reaching(person, unit) if unit is not None else []
+    if not grants:
+        return Actor(person=person)
+    grant = max(grants, key=lambda g: len(g.unit.path))
+    return Actor(person=person, role=grant.role, unit=grant.unit)

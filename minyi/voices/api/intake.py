@@ -26,14 +26,13 @@ from minyi.core.engine.labels import describe
 from minyi.core.login import client_address
 from minyi.core.models import Unit
 from minyi.core.models.channels import ChannelCode
-from minyi.core.scope import authorizing_grant
 from minyi.voices.actions.intake import (
-    REGISTER_ROLES,
     STAFF_CHANNELS,
     IntakeResult,
     VoiceInput,
     do_register_voice,
     do_submit_voice,
+    register_actor,
 )
 from minyi.voices.actions.tracking import find_tracked_voice, tracked_view
 from minyi.voices.models import VoiceKind
@@ -142,9 +141,7 @@ def create_voice(request: HttpRequest, data: VoiceIn) -> tuple[int, VoiceCreated
     )
     if data.channel in STAFF_CHANNELS:
         unit = Unit.objects.filter(pk=data.unit).first()
-        grant = authorizing_grant(person, REGISTER_ROLES, unit) if unit is not None else None
-        actor = Actor(person=person, role=grant.role, unit=grant.unit) if grant else Actor(person=person)
-        result = do_register_voice(values, actor=actor, channel_code=data.channel)
+        result = do_register_voice(values, actor=register_actor(person, unit), channel_code=data.channel)
     else:
         result = do_submit_voice(
             values, actor=Actor(person=person, role="resident"), channel_code=data.channel

@@ -22,7 +22,7 @@ from minyi.core.http import current_person
 from minyi.core.login import client_address
 from minyi.core.models import Person, ProcessInstance, Unit
 from minyi.core.models.units import subtree_q
-from minyi.core.scope import authorizing_grant, has_role, scope_roots, units_in_scope
+from minyi.core.scope import has_role, scope_roots, units_in_scope
 from minyi.voices.actions.intake import (
     CHANNELS_BY_ROLE,
     INTAKE_UNIT_KINDS,
@@ -32,6 +32,7 @@ from minyi.voices.actions.intake import (
     IntakeResult,
     do_register_voice,
     do_submit_voice,
+    register_actor,
 )
 from minyi.voices.actions.tracking import (
     TrackingThrottled,
@@ -249,12 +250,10 @@ def register(request: HttpRequest) -> HttpResponse:
     photo_errors: list[str] = []
     if request.method == "POST" and form.is_valid():
         unit = Unit.objects.filter(pk=form.cleaned_data["unit"]).first()
-        grant = authorizing_grant(person, REGISTER_ROLES, unit) if unit is not None else None
-        actor = Actor(person=person, role=grant.role, unit=grant.unit) if grant else Actor(person=person)
         try:
             result = do_register_voice(
                 form.voice_input(),
-                actor=actor,
+                actor=register_actor(person, unit),
                 channel_code=form.cleaned_data["channel"],
                 photos=request.FILES.getlist("photos"),
             )
