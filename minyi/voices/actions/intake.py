@@ -196,6 +196,8 @@ def check_voice_input(data: VoiceInput, *, channel_code: str, staff: bool) -> Ch
         raise _error("latitude_invalid", _("纬度无效"), "latitude")
     if data.longitude is not None and not Decimal(-180) <= data.longitude <= Decimal(180):
         raise _error("longitude_invalid", _("经度无效"), "longitude")
+    if data.received_at is not None and timezone.is_naive(data.received_at):
+        data.received_at = timezone.make_aware(data.received_at)  # a wall-clock time in the site's zone
     if data.received_at is not None and data.received_at > timezone.now() + dt.timedelta(minutes=5):
         raise _error("received_at_future", _("受理时间不能晚于现在"), "received_at")
     data.idempotency_key = check_idempotency_key(data.idempotency_key)
