@@ -177,6 +177,12 @@ MINYI_COUNCIL_QUORUM_STRICT = env.flag("MINYI_COUNCIL_QUORUM_STRICT", True)
 MINYI_MEETING_SIGN_IN_MINUTES = env.integer("MINYI_MEETING_SIGN_IN_MINUTES", 120)
 # How a council's vote on a topic is decided: a key of minyi.ballots.schemas.MAJORITY_PRESETS.
 MINYI_COUNCIL_VOTE_RULE = env.text("MINYI_COUNCIL_VOTE_RULE", "half_of_present")
+# Voices intake (V1): longest text of an item, photos per item, and throttling of tracking look-ups
+# (failed look-ups per client address within the window before further look-ups are refused).
+MINYI_VOICE_CONTENT_MAX = env.integer("MINYI_VOICE_CONTENT_MAX", 4000)
+MINYI_VOICE_MAX_PHOTOS = env.integer("MINYI_VOICE_MAX_PHOTOS", 9)
+MINYI_VOICE_TRACK_MAX_FAILURES = env.integer("MINYI_VOICE_TRACK_MAX_FAILURES", 10)
+MINYI_VOICE_TRACK_LOCK_MINUTES = env.integer("MINYI_VOICE_TRACK_LOCK_MINUTES", 15)
 
 MINYI_SITE_NAME = env.text("MINYI_SITE_NAME", "示范市民意平台")
 # Public address of the site, used to make absolute links in emails and SMS.

@@ -11,6 +11,7 @@ from minyi.voices.models.couriers import (
 )
 from minyi.voices.models.handling import CoHandler, HandlingNote, Supervision
 from minyi.voices.models.imports import ImportBatch, ImportSource, ImportStatus
+from minyi.voices.models.intake import TrackingAttempt
 from minyi.voices.models.open311 import Open311Request
 from minyi.voices.models.suggestions import (
     FaceToFaceConsultation,
@@ -43,6 +44,7 @@ __all__ = [
     "Resolution",
     "Satisfaction",
     "Supervision",
+    "TrackingAttempt",
     "TrackingCounter",
     "Voice",
     "VoiceKind",

@@ -1,0 +1,55 @@
+"""The demo voices: built through the actions, spread over channels, states and months, deterministic."""
+
+from __future__ import annotations
+
+import time
+
+from minyi.core.demo.build import build_demo
+from minyi.core.models import Event, ProcessInstance
+from minyi.voices.demo import build_demo_voices
+from minyi.voices.models import Voice
+
+
+def test_demo_voices(db):
+    build_demo(2026)
+    started = time.process_time()  # CPU time: the shared test machine's load does not count
+    summary = build_demo_voices(2026)
+    elapsed = time.process_time() - started
+    assert summary.created == Voice.objects.count() == 300
+    assert elapsed < 30
+    channels = set(Voice.objects.values_list("channel__code", flat=True))
+    assert {"web", "mobile", "hotline", "visit", "reception", "courier"} <= channels
+    assert Voice.objects.values("category").distinct().count() >= 12
+    months = {v.strftime("%Y-%m") for v in Voice.objects.values_list("created_at", flat=True)}
+    assert len(months) >= 10
+    states = set(ProcessInstance.objects.filter(process="voice").values_list("state", flat=True))
+    assert {"registered", "community_handling", "replied", "closed"} <= states
+    assert ProcessInstance.objects.filter(process="voice", state="department_handling").exists() or (
+        Voice.objects.exclude(lead_department=None).exists()
+    )
+    assert Voice.objects.exclude(satisfaction="").exists() and Voice.objects.exclude(reply="").exists()
+    assert Voice.objects.filter(submitter__username="resident").exists()
+    assert Event.objects.filter(action="voices.voice.register", actor__username="hotline").exists()
+    # A second run adds nothing.
+    assert build_demo_voices(2026).created == 0 and Voice.objects.count() == 300
+
+
+def test_demo_voices_are_deterministic_per_seed(db):
+    build_demo(2026)
+    build_demo_voices(2026, count=25)
+    first = list(
+        Voice.objects.order_by("pk").values_list("title", "unit__code", "channel__code", "contact_phone")
+    )
+    states = list(ProcessInstance.objects.order_by("pk").values_list("state", flat=True))
+    Voice.objects.update(duplicate_of=None)
+    for model in (ProcessInstance,):
+        model.objects.filter(process="voice").delete()
+    Voice.objects.all().delete()
+    build_demo_voices(2026, count=25)
+    assert (
+        list(
+            Voice.objects.order_by("pk").values_list("title", "unit__code", "channel__code", "contact_phone")
+        )
+        == first
+    )
+    assert list(ProcessInstance.objects.order_by("pk").values_list("state", flat=True)) == states
