@@ -136,6 +136,10 @@ class RateRow:
     registered: int
     rates: dict[str, Rate] = field(default_factory=dict)
 
+    def cells(self) -> list[Rate]:
+        """The rates in RATE_DEFS order (table columns)."""
+        return [self.rates[d.code] for d in RATE_DEFS]
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "key": self.key,
