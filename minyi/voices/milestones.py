@@ -42,7 +42,9 @@ class Milestones:
     excluded: bool = False
 
 
-def _state_deadline(definition: ProcessDefinition, state: str, entered_at: dt.datetime, data: Mapping[str, Any]) -> dt.datetime | None:
+def _state_deadline(
+    definition: ProcessDefinition, state: str, entered_at: dt.datetime, data: Mapping[str, Any]
+) -> dt.datetime | None:
     """The deadline set on entering `state`: the one the step gave explicitly, else the state's default."""
     explicit = data.get("deadline_at")
     if isinstance(explicit, str) and explicit:
@@ -97,14 +99,16 @@ def milestones_from_events(events: Iterable[Mapping[str, Any]], definition: Proc
 def _events_by_voice(voice_ids: list[int]) -> dict[str, list[dict[str, Any]]]:
     rows = (
         Event.objects.filter(
-            subject_type=SUBJECT_TYPE, subject_id__in=[str(pk) for pk in voice_ids], action__startswith=f"{PROCESS}."
+            subject_type=SUBJECT_TYPE,
+            subject_id__in=[str(pk) for pk in voice_ids],
+            action__startswith=f"{PROCESS}.",
         )
         .order_by("subject_id", "seq")
         .values("subject_id", "action", "occurred_at", "data")
     )
     grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
-        grouped[row["subject_id"]].append(row)
+        grouped[row["subject_id"]].append(dict(row))
     return grouped
 
 

@@ -83,7 +83,9 @@ def parse_period(text: str = "", start: str = "", end: str = "", today: dt.date 
     if match := _QUARTER.match(text):
         year, quarter = int(match.group(1)), int(match.group(2))
         first_month = 3 * (quarter - 1) + 1
-        return Period(dt.date(year, first_month, 1), _month_end(year, first_month + 2), f"{year}年第{quarter}季度")
+        return Period(
+            dt.date(year, first_month, 1), _month_end(year, first_month + 2), f"{year}年第{quarter}季度"
+        )
     if (match := _MONTH.match(text)) and 1 <= int(match.group(2)) <= 12:
         year, month = int(match.group(1)), int(match.group(2))
         return Period(dt.date(year, month, 1), _month_end(year, month), f"{year}年{month}月")
@@ -251,7 +253,9 @@ def rates_by_child_unit(
     ]
 
 
-def rates_by_department(voices: QuerySet[Voice], filters: RateFilters, as_of: dt.datetime | None = None) -> list[RateRow]:
+def rates_by_department(
+    voices: QuerySet[Voice], filters: RateFilters, as_of: dt.datetime | None = None
+) -> list[RateRow]:
     """One row per lead department (items without one are left out): one query."""
     as_of = as_of or timezone.now()
     rows = (
@@ -262,12 +266,19 @@ def rates_by_department(voices: QuerySet[Voice], filters: RateFilters, as_of: dt
         .order_by("lead_department__name")
     )
     return [
-        RateRow(key=str(r["lead_department"]), label=r["lead_department__name"], registered=r["registered"], rates=_rates_of(r))
+        RateRow(
+            key=str(r["lead_department"]),
+            label=r["lead_department__name"],
+            registered=r["registered"],
+            rates=_rates_of(r),
+        )
         for r in rows
     ]
 
 
-def rates_by_month(voices: QuerySet[Voice], filters: RateFilters, as_of: dt.datetime | None = None) -> list[RateRow]:
+def rates_by_month(
+    voices: QuerySet[Voice], filters: RateFilters, as_of: dt.datetime | None = None
+) -> list[RateRow]:
     """One row per month of registration in the period: one query."""
     as_of = as_of or timezone.now()
     rows = (

@@ -17,7 +17,15 @@ from minyi.core.apiutil.types import ObjectId
 from minyi.core.errors import NotPermitted
 from minyi.voices.documents.access import may_run_reports, report_voices
 from minyi.voices.documents.params import home_unit_for_reports, rate_request
-from minyi.voices.rates import RATE_DEFS, RateFilters, RateRow, compute_rates, rates_by_child_unit, rates_by_department, rates_by_month
+from minyi.voices.rates import (
+    RATE_DEFS,
+    RateFilters,
+    RateRow,
+    compute_rates,
+    rates_by_child_unit,
+    rates_by_department,
+    rates_by_month,
+)
 
 router = Router(tags=["voices"])
 
@@ -66,7 +74,9 @@ def _row(row: RateRow) -> RateRowOut:
     return RateRowOut.model_validate(row.as_dict())
 
 
-@router.get("/rates", response=RatesOut, summary="办理统计：响应率、按时办结率、办复率、面商率、满意率、解决率")
+@router.get(
+    "/rates", response=RatesOut, summary="办理统计：响应率、按时办结率、办复率、面商率、满意率、解决率"
+)
 def rates(request: HttpRequest, params: Query[RateParams]) -> RatesOut:
     person = current_person(request)
     if not may_run_reports(person):
@@ -76,7 +86,9 @@ def rates(request: HttpRequest, params: Query[RateParams]) -> RatesOut:
     filters = asked.filters
     root = filters.unit or home_unit_for_reports(person)
     if filters.unit is None and root is not None:
-        filters = RateFilters(period=filters.period, unit=root, department=filters.department, kinds=filters.kinds)
+        filters = RateFilters(
+            period=filters.period, unit=root, department=filters.department, kinds=filters.kinds
+        )
     voices = report_voices(person)
     now = timezone.now()
     if asked.group == "department":

@@ -8,7 +8,7 @@ import io
 from django.utils import timezone
 from docx import Document
 from docx.document import Document as DocumentObject
-from docx.enum.table import WD_TABLE_ALIGNMENT, WD_CELL_VERTICAL_ALIGNMENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
@@ -77,7 +77,9 @@ def grid(document: DocumentObject, columns: int) -> Table:
     return table
 
 
-def field_rows(table: Table, rows: list[list[tuple[str, str]]], min_height: dict[str, int] | None = None) -> None:
+def field_rows(
+    table: Table, rows: list[list[tuple[str, str]]], min_height: dict[str, int] | None = None
+) -> None:
     """Rows of (label, value) pairs on a four-column table: two pairs per row, or one pair spanning it."""
     min_height = min_height or {}
     for pairs in rows:
@@ -100,7 +102,11 @@ def field_rows(table: Table, rows: list[list[tuple[str, str]]], min_height: dict
 def signature_line(document: DocumentObject, who: str) -> None:
     paragraph = document.add_paragraph()
     paragraph.paragraph_format.space_before = Pt(18)
-    set_font(paragraph.add_run(f"{who}（签字）：________________　　日期：______年____月____日"), BODY_FONT, BODY_SIZE)
+    set_font(
+        paragraph.add_run(f"{who}（签字）：________________　　日期：______年____月____日"),
+        BODY_FONT,
+        BODY_SIZE,
+    )
 
 
 def checkboxes(options: list[tuple[str, str]], chosen: str) -> str:

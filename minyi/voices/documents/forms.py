@@ -73,15 +73,21 @@ class Contact:
 
 def load_voice(pk: int) -> Voice | None:
     return (
-        Voice.objects.select_related("category", "channel", "unit", "submitter", "registered_by", "lead_department")
-        .prefetch_related(Prefetch("co_handlers", CoHandler.objects.select_related("unit").order_by("assigned_at", "id")))
+        Voice.objects.select_related(
+            "category", "channel", "unit", "submitter", "registered_by", "lead_department"
+        )
+        .prefetch_related(
+            Prefetch("co_handlers", CoHandler.objects.select_related("unit").order_by("assigned_at", "id"))
+        )
         .filter(pk=pk)
         .first()
     )
 
 
 def _instance(voice: Voice) -> ProcessInstance | None:
-    return ProcessInstance.objects.filter(process=PROCESS, subject_type=SUBJECT_TYPE, subject_id=str(voice.pk)).first()
+    return ProcessInstance.objects.filter(
+        process=PROCESS, subject_type=SUBJECT_TYPE, subject_id=str(voice.pk)
+    ).first()
 
 
 def contact_for(viewer: Person, voice: Voice) -> Contact:
@@ -102,7 +108,9 @@ def handling_steps(viewer: Person, voice: Voice, instance: ProcessInstance | Non
     Handlers' names are shown to officials only (rule `core.view_process_names`); others see the unit.
     """
     names_visible = (
-        viewer.has_perm("core.view_process_names", instance) if instance else has_role(viewer, STAFF_ROLE_CODES)
+        viewer.has_perm("core.view_process_names", instance)
+        if instance
+        else has_role(viewer, STAFF_ROLE_CODES)
     )
     definition = get_definition(PROCESS, instance.version) if instance else None
     events = (
@@ -182,7 +190,10 @@ def handling_form(viewer: Person, voice: Voice) -> bytes:
             [("编号", voice.tracking_code), ("登记时间", cn_datetime(voice.created_at))],
             [("标题", voice.title)],
             [("所属单位", voice.unit.full_name())],
-            [("牵头单位", voice.lead_department.name if voice.lead_department else ""), ("办理时限", deadline)],
+            [
+                ("牵头单位", voice.lead_department.name if voice.lead_department else ""),
+                ("办理时限", deadline),
+            ],
             [("协办单位", "、".join(co.unit.name for co in co_handlers))],
         ],
     )
@@ -193,7 +204,9 @@ def handling_form(viewer: Person, voice: Voice) -> bytes:
         fill(cell, label, bold=True, center=True)
     for step in handling_steps(viewer, voice, instance):
         cells = steps_table.add_row().cells
-        for cell, value in zip(cells, (step.at, step.unit, step.handler, step.action, step.opinion), strict=True):
+        for cell, value in zip(
+            cells, (step.at, step.unit, step.handler, step.action, step.opinion), strict=True
+        ):
             fill(cell, value)
     document.add_paragraph()
     footer = grid(document, 4)
@@ -212,7 +225,10 @@ def feedback_form(viewer: Person, voice: Voice) -> bytes:
             [("编号", voice.tracking_code), ("登记时间", cn_datetime(voice.created_at))],
             [("反映人", contact.name), ("联系电话", contact.phone)],
             [("标题", voice.title)],
-            [("牵头单位", voice.lead_department.name if voice.lead_department else ""), ("答复时间", cn_datetime(voice.replied_at))],
+            [
+                ("牵头单位", voice.lead_department.name if voice.lead_department else ""),
+                ("答复时间", cn_datetime(voice.replied_at)),
+            ],
             [("答复内容", _text(viewer, voice, voice.reply))],
             [("办理结果", checkboxes([(c.value, str(c.label)) for c in Resolution], voice.resolution))],
             [("满意度", checkboxes([(c.value, str(c.label)) for c in Satisfaction], voice.satisfaction))],

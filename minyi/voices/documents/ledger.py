@@ -15,7 +15,7 @@ from typing import IO, Any
 
 from django.db.models import Aggregate, CharField, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, Length, Substr
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -105,7 +105,9 @@ def replied_late_q() -> Q:
     return Q(milestones__replied_at__gt=F("milestones__reply_due_at"))
 
 
-def ledger_queryset(voices: QuerySet[Voice], filters: LedgerFilters, now: dt.datetime | None = None) -> QuerySet[Voice]:
+def ledger_queryset(
+    voices: QuerySet[Voice], filters: LedgerFilters, now: dt.datetime | None = None
+) -> QuerySet[Voice]:
     """The filtered rows, annotated with everything the columns need (values, not model instances)."""
     now = now or timezone.now()
     co_handlers = (
@@ -217,13 +219,11 @@ class RowFormatter:
 
 
 def _zh(label: Any) -> str:
-    from django.utils import translation
-
     with translation.override("zh-hans"):
         return str(label)
 
 
-def _header(sheet: WriteOnlyWorksheet) -> list[WriteOnlyCell]:
+def _header(sheet: WriteOnlyWorksheet) -> list[Any]:
     cells = []
     for column in COLUMNS:
         cell = WriteOnlyCell(sheet, value=column.title)
@@ -234,7 +234,9 @@ def _header(sheet: WriteOnlyWorksheet) -> list[WriteOnlyCell]:
     return cells
 
 
-def write_ledger(rows: QuerySet[Voice], out: IO[bytes], now: dt.datetime | None = None, title: str = "民情台账") -> int:
+def write_ledger(
+    rows: QuerySet[Voice], out: IO[bytes], now: dt.datetime | None = None, title: str = "民情台账"
+) -> int:
     """Stream the rows into `out` as one sheet; returns the number of item rows written."""
     now = now or timezone.now()
     workbook = Workbook(write_only=True)

@@ -107,8 +107,13 @@ def step(
     inputs = dict(inputs or {})
     with frozen(when), transaction.atomic():
         runtime.transition(
-            instance_of(voice), name, actor=actor or Actor.system(), inputs=inputs, reason=reason,
-            move_to=move_to, deadline_at=deadline_at,
+            instance_of(voice),
+            name,
+            actor=actor or Actor.system(),
+            inputs=inputs,
+            reason=reason,
+            move_to=move_to,
+            deadline_at=deadline_at,
         )
         voice.refresh_from_db()
         fields: list[str] = []
@@ -133,7 +138,9 @@ def add_co_handler(voice: Voice, unit: Unit, opinion: str = "") -> CoHandler:
     return CoHandler.objects.create(voice=voice, unit=unit, opinion=opinion)
 
 
-def reply(voice: Voice, when: dt.datetime, resolution: str = "resolved", text: str = "已修复路灯。", **kw: Any) -> Voice:
+def reply(
+    voice: Voice, when: dt.datetime, resolution: str = "resolved", text: str = "已修复路灯。", **kw: Any
+) -> Voice:
     return step(voice, "reply", when, inputs={"reply": text, "resolution": resolution}, **kw)
 
 

@@ -19,7 +19,9 @@ NOW = at(2026, 3, 31, 12)
 
 def _docx(response):  # type: ignore[no-untyped-def]
     assert response.status_code == 200, response.content[:300]
-    assert response["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.wordprocessingml")
+    assert response["Content-Type"].startswith(
+        "application/vnd.openxmlformats-officedocument.wordprocessingml"
+    )
     return Document(io.BytesIO(response.content))
 
 
@@ -43,18 +45,46 @@ def handled(tree, make_person):  # type: ignore[no-untyped-def]
     township = make_person("township_staff", tree.township, name="钱街道")
     district = make_person("district_staff", tree.district, name="孙区级")
     handler = make_person("department_handler", tree.department, name="周承办")
-    voice = make_voice(tree.community, at(2026, 3, 2), registered_by=registrar,
-                       content="3栋路灯坏了，电话13812345678，请尽快修。")
+    voice = make_voice(
+        tree.community,
+        at(2026, 3, 2),
+        registered_by=registrar,
+        content="3栋路灯坏了，电话13812345678，请尽快修。",
+    )
     step(voice, "accept", at(2026, 3, 3), actor=Actor(community, "community_staff", tree.community))
-    step(voice, "escalate_to_township", at(2026, 3, 4), actor=Actor(community, "community_staff", tree.community),
-         reason="需要街道协调供电所", move_to=tree.township)
-    step(voice, "escalate_to_district", at(2026, 3, 5), actor=Actor(township, "township_staff", tree.township),
-         reason="涉及区住建局", move_to=tree.district)
+    step(
+        voice,
+        "escalate_to_township",
+        at(2026, 3, 4),
+        actor=Actor(community, "community_staff", tree.community),
+        reason="需要街道协调供电所",
+        move_to=tree.township,
+    )
+    step(
+        voice,
+        "escalate_to_district",
+        at(2026, 3, 5),
+        actor=Actor(township, "township_staff", tree.township),
+        reason="涉及区住建局",
+        move_to=tree.district,
+    )
     add_co_handler(voice, tree.station, opinion="配合入户核实")
-    step(voice, "assign", at(2026, 3, 6), actor=Actor(district, "district_staff", tree.district),
-         inputs={"lead_department": tree.department.pk}, move_to=tree.department, deadline_at=at(2026, 3, 27, 18))
-    reply(voice, at(2026, 3, 20), "resolved", "已更换灯具并恢复照明。",
-          actor=Actor(handler, "department_handler", tree.department))
+    step(
+        voice,
+        "assign",
+        at(2026, 3, 6),
+        actor=Actor(district, "district_staff", tree.district),
+        inputs={"lead_department": tree.department.pk},
+        move_to=tree.department,
+        deadline_at=at(2026, 3, 27, 18),
+    )
+    reply(
+        voice,
+        at(2026, 3, 20),
+        "resolved",
+        "已更换灯具并恢复照明。",
+        actor=Actor(handler, "department_handler", tree.department),
+    )
     feedback(voice, at(2026, 3, 21), "basic", "修得还算及时。")
     voice.refresh_from_db()
     return {"voice": voice, "community": community, "handler": handler, "district": district}
@@ -80,8 +110,18 @@ class TestForms:
         labels = [row.cells[0].text for row in table.rows]
         assert labels == ["编号", "受理渠道", "反映人", "所属单位", "标题", "反映内容", "地点", "登记人"]
         cells = _cells(document)
-        for expected in (voice.tracking_code, "2026年3月2日 09:00", "12345热线", "道路交通", "王小明", "13812345678",
-                         "示范市东城区青云街道金沙社区", "路灯不亮", "13812345678，请尽快修", "李登记"):
+        for expected in (
+            voice.tracking_code,
+            "2026年3月2日 09:00",
+            "12345热线",
+            "道路交通",
+            "王小明",
+            "13812345678",
+            "示范市东城区青云街道金沙社区",
+            "路灯不亮",
+            "13812345678，请尽快修",
+            "李登记",
+        ):
             assert any(expected in c for c in cells), expected
         assert "登记人（签字）" in document.paragraphs[-1].text
 
@@ -102,7 +142,11 @@ class TestForms:
         assert actions == ["登记", "受理", "上报街道（乡镇）", "上报区级", "交办部门", "答复", "评价"]
         escalation = steps.rows[3].cells
         assert escalation[0].text == "2026年3月4日 09:00"
-        assert (escalation[1].text, escalation[2].text, escalation[4].text) == ("金沙社区", "赵社区", "需要街道协调供电所")
+        assert (escalation[1].text, escalation[2].text, escalation[4].text) == (
+            "金沙社区",
+            "赵社区",
+            "需要街道协调供电所",
+        )
         assert steps.rows[6].cells[4].text == "已更换灯具并恢复照明。"
         assert steps.rows[1].cells[2].text == "系统"
         assert "配合入户核实" in _table_cells(document.tables[2])[1]
@@ -161,8 +205,24 @@ class TestLedger:
         staff = make_person("district_staff", tree.district)
         sheet = _sheet(self._get(client, staff))
         rows = list(sheet.iter_rows(values_only=True))
-        assert rows[0] == ("编号", "登记时间", "渠道", "类别", "所属社区/街道", "标题", "内容摘要", "牵头单位", "协办单位",
-                           "当前状态", "办理时限", "是否超期", "答复时间", "办理结果", "满意度", "督办")
+        assert rows[0] == (
+            "编号",
+            "登记时间",
+            "渠道",
+            "类别",
+            "所属社区/街道",
+            "标题",
+            "内容摘要",
+            "牵头单位",
+            "协办单位",
+            "当前状态",
+            "办理时限",
+            "是否超期",
+            "答复时间",
+            "办理结果",
+            "满意度",
+            "督办",
+        )
         assert sheet.freeze_panes == "A2"
         assert sheet.auto_filter.ref == "A1:P4"
         assert sheet.column_dimensions["F"].width == 28
@@ -174,7 +234,13 @@ class TestLedger:
         assert done[2:5] == ("12345热线", "道路交通", "青云街道 金沙社区")
         assert done[7:10] == ("东城区住房和城乡建设局", "青云街道人大代表联络站", "已办结")
         assert done[10] == dt.datetime(2026, 3, 27, 18, 0)
-        assert done[11:] == ("否", dt.datetime(2026, 3, 20, 9, 0), "已解决（落实）", "基本满意", None)  # empty cells are left empty
+        assert done[11:] == (
+            "否",
+            dt.datetime(2026, 3, 20, 9, 0),
+            "已解决（落实）",
+            "基本满意",
+            None,
+        )  # empty cells are left empty
         late = by_title["噪音扰民"]
         assert (late[9], late[11]) == ("社区（站点）办理中", "超期未办")
         assert by_title["停车难"][15] == "是" and by_title["停车难"][9] == "待受理"
@@ -183,9 +249,13 @@ class TestLedger:
         staff = make_person("district_staff", tree.district)
 
         def titles(**params):  # type: ignore[no-untyped-def]
-            return sorted(r[5] for r in list(_sheet(self._get(client, staff, **params)).iter_rows(values_only=True))[1:])
+            return sorted(
+                r[5] for r in list(_sheet(self._get(client, staff, **params)).iter_rows(values_only=True))[1:]
+            )
 
-        assert titles(overdue="1") == sorted(["噪音扰民", "停车难"])  # 停车难 still awaits acceptance since February
+        assert titles(overdue="1") == sorted(
+            ["噪音扰民", "停车难"]
+        )  # 停车难 still awaits acceptance since February
         assert titles(supervised="1") == ["停车难"]
         assert titles(period="2026-03") == sorted(["噪音扰民", "路灯不亮"])
         assert titles(state="closed") == ["路灯不亮"]

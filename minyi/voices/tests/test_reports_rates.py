@@ -48,8 +48,12 @@ def quarter(tree):  # type: ignore[no-untyped-def]
     step(v["C"], "escalate_to_township", at(2026, 3, 4), reason="需街道协调", move_to=t)
     step(v["C"], "escalate_to_district", at(2026, 3, 5), reason="需区级部门", move_to=tree.district)
     step(
-        v["C"], "assign", at(2026, 3, 6), inputs={"lead_department": tree.department.pk},
-        move_to=tree.department, deadline_at=at(2026, 3, 31, 18),
+        v["C"],
+        "assign",
+        at(2026, 3, 6),
+        inputs={"lead_department": tree.department.pk},
+        move_to=tree.department,
+        deadline_at=at(2026, 3, 31, 18),
     )
     with frozen(at(2026, 3, 25)):
         note_face_to_face(v["C"], at(2026, 3, 25))

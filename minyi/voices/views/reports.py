@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import URLPattern, path
 from django.utils import timezone, translation
@@ -24,7 +25,13 @@ from minyi.voices.documents.ledger import ledger_file, ledger_queryset
 from minyi.voices.documents.params import home_unit_for_reports, ledger_filters, rate_request
 from minyi.voices.milestones import PROCESS
 from minyi.voices.models import Category, VoiceKind
-from minyi.voices.rates import RATE_DEFS, compute_rates, rates_by_child_unit, rates_by_department, rates_by_month
+from minyi.voices.rates import (
+    RATE_DEFS,
+    compute_rates,
+    rates_by_child_unit,
+    rates_by_department,
+    rates_by_month,
+)
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -63,7 +70,7 @@ def _attachment(filename: str) -> str:
 
 @login_required
 @require_GET
-def ledger_xlsx(request: HttpRequest) -> HttpResponse:
+def ledger_xlsx(request: HttpRequest) -> HttpResponseBase:
     person = current_person(request)
     if not may_run_reports(person):
         raise PermissionDenied
@@ -108,7 +115,9 @@ def rates_page(request: HttpRequest) -> HttpResponse:
     filters = asked.filters
     root = filters.unit or home_unit_for_reports(person)
     if filters.unit is None and root is not None:
-        filters = type(filters)(period=filters.period, unit=root, department=filters.department, kinds=filters.kinds)
+        filters = type(filters)(
+            period=filters.period, unit=root, department=filters.department, kinds=filters.kinds
+        )
     voices = report_voices(person)
     now = timezone.now()
     total = compute_rates(voices, filters, now)
@@ -116,8 +125,12 @@ def rates_page(request: HttpRequest) -> HttpResponse:
     by_department = rates_by_department(voices, filters, now)
     by_month = rates_by_month(voices, filters, now)
     scope = units_in_scope(person, REPORT_ROLES)
-    picker_units = list(Unit.objects.filter(scope, kind__in=PICKER_KINDS).order_by("path").only("pk", "name", "depth"))
-    departments = list(Unit.objects.filter(scope, kind=UnitKind.DEPARTMENT).order_by("path").only("pk", "name"))
+    picker_units = list(
+        Unit.objects.filter(scope, kind__in=PICKER_KINDS).order_by("path").only("pk", "name", "depth")
+    )
+    departments = list(
+        Unit.objects.filter(scope, kind=UnitKind.DEPARTMENT).order_by("path").only("pk", "name")
+    )
     states = [(name, state.title.zh) for name, state in current_definition(PROCESS).states.items()]
     context = {
         "error": error,
