@@ -20,7 +20,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-POSTGRES_URL = os.environ.get("MINYI_BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/v_reports_bench")
+POSTGRES_URL = os.environ.get(
+    "MINYI_BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/v_reports_bench"
+)
 SQLITE_PATH = Path(tempfile.gettempdir()) / "minyi-bench-voices-rates.sqlite3"
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -58,7 +60,13 @@ def configure(db: str) -> None:
 
 
 def _path(parent: str, index: int) -> str:
-    return parent + ALPHABET[index // 36**3 % 36] + ALPHABET[index // 36**2 % 36] + ALPHABET[index // 36 % 36] + ALPHABET[index % 36]
+    return (
+        parent
+        + ALPHABET[index // 36**3 % 36]
+        + ALPHABET[index // 36**2 % 36]
+        + ALPHABET[index // 36 % 36]
+        + ALPHABET[index % 36]
+    )
 
 
 def seed(items: int, rng: random.Random) -> dict[str, Any]:
@@ -98,7 +106,13 @@ def seed(items: int, rng: random.Random) -> dict[str, Any]:
     unit_ids = dict(Unit.objects.values_list("path", "pk"))
     channel_ids = list(Channel.objects.values_list("pk", flat=True))
     category_ids = list(Category.objects.values_list("pk", flat=True))
-    kinds = ["request"] * 6 + ["complaint", "suggestion", "consultation", "deputy_suggestion", "cppcc_proposal"]
+    kinds = ["request"] * 6 + [
+        "complaint",
+        "suggestion",
+        "consultation",
+        "deputy_suggestion",
+        "cppcc_proposal",
+    ]
     start = dt.datetime(2022, 1, 1, tzinfo=dt.UTC)
     span = (dt.datetime(2026, 12, 31, tzinfo=dt.UTC) - start).total_seconds()
     batch: list[tuple[Voice, dict[str, Any]]] = []
@@ -106,7 +120,9 @@ def seed(items: int, rng: random.Random) -> dict[str, Any]:
     def flush() -> None:
         with transaction.atomic():
             created = Voice.objects.bulk_create([v for v, _m in batch])
-            VoiceMilestones.objects.bulk_create([VoiceMilestones(voice=v, **m) for v, (_x, m) in zip(created, batch, strict=True)])
+            VoiceMilestones.objects.bulk_create(
+                [VoiceMilestones(voice=v, **m) for v, (_x, m) in zip(created, batch, strict=True)]
+            )
         batch.clear()
 
     for n in range(items):
@@ -154,7 +170,13 @@ def measure(district: Any, repeats: int) -> dict[str, float]:
     from django.test.utils import CaptureQueriesContext
 
     from minyi.voices.models import Voice
-    from minyi.voices.rates import RateFilters, compute_rates, parse_period, rates_by_child_unit, rates_by_month
+    from minyi.voices.rates import (
+        RateFilters,
+        compute_rates,
+        parse_period,
+        rates_by_child_unit,
+        rates_by_month,
+    )
 
     filters = RateFilters(period=parse_period("2025-Q2"), unit=district)
     now = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
