@@ -13,6 +13,7 @@ from minyi.voices.models.handling import CoHandler, HandlingNote, Supervision
 from minyi.voices.models.imports import ImportBatch, ImportSource, ImportStatus
 from minyi.voices.models.intake import TrackingAttempt
 from minyi.voices.models.open311 import Open311Request
+from minyi.voices.models.reports import VoiceMilestones
 from minyi.voices.models.suggestions import (
     FaceToFaceConsultation,
     SuggestionArea,
@@ -48,4 +49,5 @@ __all__ = [
     "TrackingCounter",
     "Voice",
     "VoiceKind",
+    "VoiceMilestones",
 ]
