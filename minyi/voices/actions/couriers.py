@@ -19,11 +19,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from minyi.core.actions.channels import channel_by_code
 from minyi.core.actions.files import do_store_attachment
 from minyi.core.actions.roles import do_grant_role, do_revoke_role
 from minyi.core.actors import Actor
-from minyi.core.engine import runtime
 from minyi.core.errors import ActionError
 from minyi.core.models import Person, RoleGrant, Unit
 from minyi.core.models.channels import ChannelCode
@@ -31,7 +29,7 @@ from minyi.core.models.units import UnitKind
 from minyi.core.notify import notify
 from minyi.core.record.write import record_event
 from minyi.core.roles import STAFF_ROLE_CODES, role_label
-from minyi.voices.actions.interim_intake import NewVoice, create_voice
+from minyi.voices.actions.intake import VoiceInput, do_record_voice
 from minyi.voices.models import (
     AppointmentStatus,
     AppraisalGrade,
@@ -43,7 +41,6 @@ from minyi.voices.models import (
     SubsidyPeriod,
     VisitKind,
     Voice,
-    VoiceKind,
 )
 
 COURIER_ROLE = "courier"
@@ -381,30 +378,21 @@ def do_log_courier_visit(data: VisitInput, *, actor: Actor) -> CourierVisit:
         heard=data.heard.strip(),
         category=data.category,
     )
-    channel = channel_by_code(ChannelCode.COURIER)
     created: list[Voice] = []
     for item in data.voices:
-        voice = create_voice(
-            NewVoice(
-                kind=VoiceKind.REQUEST,
-                category=item.category,
-                channel=channel,
-                unit=data.community,
+        voice = do_record_voice(
+            VoiceInput(
                 title=item.title,
                 content=item.content,
+                category=item.category,
+                unit=data.community,
                 place=data.household,
-                registered_by=courier,
                 contact_name=item.contact_name,
                 contact_phone=item.contact_phone,
             ),
             actor=actor,
-        )
-        instance = runtime.start("voice", subject=voice, unit=data.community, title=voice.title, actor=actor)
-        notify(
-            runtime.responsible_people(instance, voice),
-            kind="voices.registered",
-            title=_("民情专递员登记新诉求：%(t)s") % {"t": voice.title},
-        )
+            channel_code=ChannelCode.COURIER,
+        ).voice
         created.append(voice)
     visit.voices.set(created)
     for photo in data.photos:

@@ -89,6 +89,10 @@ class VoiceInput:
     idempotency_key: str | None = None
     # When staff register what arrived earlier (the letter's date, the call's time); residents: now.
     received_at: dt.datetime | None = None
+    # A stable key of the source record (hotline ticket, import row): re-registering it is refused.
+    external_ref: str | None = None
+    # Where the item came from (import batch and row, Open311 client…), kept in the registration event.
+    origin: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -325,6 +329,27 @@ def do_register_voice(
     return _create(checked, key, actor=actor, photos=photos, submitter=None, registered_by=actor.person)
 
 
+def do_record_voice(
+    data: VoiceInput,
+    *,
+    actor: Actor,
+    channel_code: str,
+    photos: Sequence[IO[bytes] | Any] = (),
+) -> IntakeResult:
+    """Registration for platform paths that authorise the caller themselves — Open311 clients (API
+    key), file imports (scope checked per row), couriers' visits (their appointment): the same
+    content checks, tracking number, event, process and notifications as the intake pages."""
+    key = scoped_key(check_idempotency_key(data.idempotency_key), actor)
+    first = replayed(key)
+    if first is not None:
+        return first
+    checked = check_voice_input(data, channel_code=channel_code, staff=True)
+    if data.external_ref and Voice.objects.filter(external_ref=data.external_ref).exists():
+        raise _error("external_ref_taken", _("该来源记录已登记"), "external_ref")
+    check_photos(photos)
+    return _create(checked, key, actor=actor, photos=photos, submitter=None, registered_by=actor.person)
+
+
 @transaction.atomic
 def _create(
     checked: CheckedVoice,
@@ -366,6 +391,7 @@ def _create(
         wants_public=data.wants_public,
         registered_by=registered_by,
         idempotency_key=key,
+        external_ref=data.external_ref,
         created_at=received_at,
     )
     try:
@@ -393,6 +419,8 @@ def _create(
             "anonymous": submitter is None,
             "wants_public": voice.wants_public,
             "received_at": received_at.isoformat(),
+            **({"external_ref": data.external_ref} if data.external_ref else {}),
+            **data.origin,
         },
     )
     instance = runtime.start(PROCESS, subject=voice, unit=voice.unit, title=voice.title, actor=actor)

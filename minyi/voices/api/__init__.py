@@ -10,5 +10,7 @@ from __future__ import annotations
 from minyi.voices.api import couriers, handling, insights, intake, reports, suggestions
 
 router = intake.router
-for area in (handling, reports, suggestions, couriers, insights):
+router.add_api_operation("", ["GET"], handling.list_voices, response=handling.LIST_RESPONSES, tags=["voices"])
+# handling's `/{voice_id}` must come after every fixed path of the other areas.
+for area in (reports, suggestions, couriers, insights, handling):
     router.add_router("", area.router)

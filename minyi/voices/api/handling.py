@@ -136,7 +136,10 @@ def _rows(voices: list[Voice]) -> list[VoiceRowOut]:
     ]
 
 
-@router.get("", response={200: Page[VoiceRowOut], **error_responses(401, 422)})
+# GET /api/v1/voices: registered on the root voices router (see minyi/voices/api/__init__.py).
+LIST_RESPONSES = {200: Page[VoiceRowOut], **error_responses(401, 422)}
+
+
 def list_voices(request: HttpRequest, filters: Query[VoiceFilters]) -> dict[str, Any]:
     """Items the caller may see, overdue first, with the inbox filters."""
     person = current_person(request)

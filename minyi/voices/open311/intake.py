@@ -26,6 +26,7 @@ from minyi.core.models import ApiToken, Person, Unit
 from minyi.core.models.channels import ChannelCode
 from minyi.core.models.tokens import token_digest
 from minyi.core.models.units import UnitKind
+from minyi.voices.actions.intake import IDEMPOTENCY_KEY_MAX, scoped_key
 from minyi.voices.models import Category, Open311Request, Voice
 from minyi.voices.open311.create import NewVoice, create_voice
 from minyi.voices.open311.services import clean_attributes
@@ -133,9 +134,11 @@ def submit_request(data: QueryDict, idempotency_key: str = "") -> Created:
     check_jurisdiction(data.get("jurisdiction_id", "").strip())
     person, api_token = client_for(data.get("api_key", ""))
 
-    key = f"open311:{api_token.pk}:{idempotency_key.strip()}"[:100] if idempotency_key.strip() else None
-    if key:
-        existing = Voice.objects.filter(idempotency_key=key).select_related("open311").first()
+    # Keys are per API token; intake stores them scoped to the caller, so look them up the same way.
+    key = f"open311.{api_token.pk}.{idempotency_key.strip()}"[:IDEMPOTENCY_KEY_MAX] if idempotency_key.strip() else None
+    stored_key = scoped_key(key, Actor(person=person))
+    if stored_key:
+        existing = Voice.objects.filter(idempotency_key=stored_key).select_related("open311").first()
         if existing is not None:
             return Created(voice=existing, token=existing.open311.token, replayed=True)
 
@@ -208,6 +211,6 @@ def submit_request(data: QueryDict, idempotency_key: str = "") -> Created:
         # A concurrent replay of the same idempotency key won the race: answer with its request.
         if key is None:
             raise
-        existing = Voice.objects.select_related("open311").get(idempotency_key=key)
+        existing = Voice.objects.select_related("open311").get(idempotency_key=stored_key)
         return Created(voice=existing, token=existing.open311.token, replayed=True)
     return Created(voice=voice, token=token, replayed=False)

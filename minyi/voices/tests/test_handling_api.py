@@ -15,7 +15,7 @@ from minyi.voices.tests.handling_support import register_voice
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/voices"
 # The collection path: the voices scaffolding mounts area routers with "", which yields a trailing slash.
-LIST = f"{BASE}/"
+LIST = BASE
 
 
 def post(client, url: str, body: dict):  # type: ignore[no-untyped-def]

@@ -248,7 +248,7 @@ def test_visit_registers_voices_with_channel_courier(
     )
     instance = ProcessInstance.objects.get(process="voice", subject_id=str(voice.pk))
     assert instance.state == "registered"
-    assert Notification.objects.filter(recipient=community_staff, kind="voices.registered").exists()
+    assert Notification.objects.filter(recipient=community_staff, kind="voices.new").exists()
     assert (
         Attachment.objects.filter(subject_type="voices.couriervisit", subject_id=str(visit.pk)).count() == 1
     )
