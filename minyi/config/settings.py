@@ -159,6 +159,16 @@ MINYI_SWEEP_MINUTES = env.integer("MINYI_SWEEP_MINUTES", 10)
 
 # Voices (V2): how many times an unsatisfied submitter may reopen an item.
 MINYI_VOICE_MAX_REOPEN = env.integer("MINYI_VOICE_MAX_REOPEN", 1)
+# Voices search and insights (I3, V7): results per page and most query words used; likely duplicates
+# shown on intake need this token-set similarity (percent) among at most this many full-text candidates;
+# hot spots group open items at this similarity (percent) and show clusters of at least this many items.
+MINYI_VOICE_SEARCH_PAGE_SIZE = env.integer("MINYI_VOICE_SEARCH_PAGE_SIZE", 20)
+MINYI_VOICE_SEARCH_MAX_TERMS = env.integer("MINYI_VOICE_SEARCH_MAX_TERMS", 12)
+MINYI_VOICE_SIMILAR_MIN_PERCENT = env.integer("MINYI_VOICE_SIMILAR_MIN_PERCENT", 30)
+MINYI_VOICE_SIMILAR_CANDIDATES = env.integer("MINYI_VOICE_SIMILAR_CANDIDATES", 200)
+MINYI_VOICE_HOTSPOT_MIN_PERCENT = env.integer("MINYI_VOICE_HOTSPOT_MIN_PERCENT", 35)
+MINYI_VOICE_HOTSPOT_MIN_ITEMS = env.integer("MINYI_VOICE_HOTSPOT_MIN_ITEMS", 2)
+MINYI_VOICE_HOTSPOT_MAX_ITEMS = env.integer("MINYI_VOICE_HOTSPOT_MAX_ITEMS", 5000)
 
 MINYI_SITE_NAME = env.text("MINYI_SITE_NAME", "示范市民意平台")
 # Public address of the site, used to make absolute links in emails and SMS.

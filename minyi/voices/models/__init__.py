@@ -1,5 +1,6 @@
 from minyi.voices.models.categories import Category
 from minyi.voices.models.handling import CoHandler, HandlingNote, Supervision
+from minyi.voices.models.search import VoiceSearchIndex
 from minyi.voices.models.voices import Resolution, Satisfaction, TrackingCounter, Voice, VoiceKind
 
 __all__ = [
@@ -12,4 +13,5 @@ __all__ = [
     "TrackingCounter",
     "Voice",
     "VoiceKind",
+    "VoiceSearchIndex",
 ]
