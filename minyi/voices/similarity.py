@@ -69,7 +69,7 @@ def township_of(unit: Unit) -> Unit | None:
 def area_q(unit: Unit) -> Q:
     """The same place: a community's (grid's, station's) whole township, else the unit's subtree."""
     area = township_of(unit) if unit.kind in NEIGHBOURHOOD_KINDS else None
-    return subtree_q((area or unit).path)
+    return subtree_q((area or unit).path, "unit__path")
 
 
 def similar_open_voices(
@@ -87,16 +87,24 @@ def similar_open_voices(
     rows = list(
         candidates.annotate(state=state_subquery())
         .select_related("category", "unit", "search_index")
-        .only("id", "tracking_code", "title", "created_at", "category__name", "unit__name", "search_index__tokens")[
-            : settings.MINYI_VOICE_SIMILAR_CANDIDATES
-        ]
+        .only(
+            "id",
+            "tracking_code",
+            "title",
+            "created_at",
+            "category__name",
+            "unit__name",
+            "search_index__tokens",
+        )[: settings.MINYI_VOICE_SIMILAR_CANDIDATES]
     )
     threshold = settings.MINYI_VOICE_SIMILAR_MIN_PERCENT / 100
     scored = [(similarity(wanted, voice.search_index.tokens.split()), voice) for voice in rows]
     best = sorted(((s, v) for s, v in scored if s >= threshold), key=lambda sv: (-sv[0], -sv[1].pk))[:limit]
     if not best:
         return []
-    visible = set(searchable_voices(person).filter(pk__in=[v.pk for _s, v in best]).values_list("pk", flat=True))
+    visible = set(
+        searchable_voices(person).filter(pk__in=[v.pk for _s, v in best]).values_list("pk", flat=True)
+    )
     return [
         SimilarVoice(
             voice_id=voice.pk,

@@ -1,9 +1,9 @@
 """I3 — Chinese full-text search over voices, one interface on SQLite (FTS5) and PostgreSQL (tsvector).
 
-    index_voice(voice)               call after creating an item or changing its text (reply, merge)
-    reindex_all()                    rebuild everything (also the Huey task `reindex_voices`)
-    search_voices(person, text)      scoped, ranked, highlighted, masked results
-    matching(queryset, tokens, mode) the vendor-neutral full-text filter other features build on
+index_voice(voice)               call after creating an item or changing its text (reply, merge)
+reindex_all()                    rebuild everything (also the Huey task `reindex_voices`)
+search_voices(person, text)      scoped, ranked, highlighted, masked results
+matching(queryset, tokens, mode) the vendor-neutral full-text filter other features build on
 """
 
 from minyi.voices.search.fulltext import matching

@@ -45,7 +45,10 @@ def matching(queryset: QuerySet[Voice], tokens: Sequence[str], mode: Mode = "all
         query = tsquery(tokens, mode)
         return queryset.extra(
             tables=[INDEX_TABLE],
-            where=[f"{INDEX_TABLE}.voice_id = {voice_id}", f"{PG_VECTOR} @@ to_tsquery('simple'::regconfig, %s)"],
+            where=[
+                f"{INDEX_TABLE}.voice_id = {voice_id}",
+                f"{PG_VECTOR} @@ to_tsquery('simple'::regconfig, %s)",
+            ],
             params=[query],
             select={"search_rank": f"ts_rank({PG_VECTOR}, to_tsquery('simple'::regconfig, %s))"},
             select_params=[query],

@@ -21,7 +21,13 @@ BATCH_SIZE = 1000
 
 def voice_text(voice: Voice) -> str:
     """The text an item is found by: title, content, place, category name and the reply."""
-    parts = [voice.title, voice.content, voice.place, voice.category.name if voice.category_id else "", voice.reply]
+    parts = [
+        voice.title,
+        voice.content,
+        voice.place,
+        voice.category.name if voice.category_id else "",
+        voice.reply,
+    ]
     return "\n".join(part for part in parts if part)
 
 
@@ -56,7 +62,9 @@ def reindex_all(batch_size: int = BATCH_SIZE) -> int:
     done = 0
     last_pk = 0
     while True:
-        batch = list(Voice.objects.filter(pk__gt=last_pk).select_related("category").order_by("pk")[:batch_size])
+        batch = list(
+            Voice.objects.filter(pk__gt=last_pk).select_related("category").order_by("pk")[:batch_size]
+        )
         if not batch:
             break
         with transaction.atomic():

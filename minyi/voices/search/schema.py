@@ -93,13 +93,21 @@ class CreateVoiceSearchSchema(Operation):
         pass  # no model state: the structures live beside the VoiceSearchIndex table
 
     def database_forwards(
-        self, app_label: str, schema_editor: BaseDatabaseSchemaEditor, from_state: ProjectState, to_state: ProjectState
+        self,
+        app_label: str,
+        schema_editor: BaseDatabaseSchemaEditor,
+        from_state: ProjectState,
+        to_state: ProjectState,
     ) -> None:
         for sql in forward_sql(schema_editor.connection.vendor):
             schema_editor.execute(sql)
 
     def database_backwards(
-        self, app_label: str, schema_editor: BaseDatabaseSchemaEditor, from_state: ProjectState, to_state: ProjectState
+        self,
+        app_label: str,
+        schema_editor: BaseDatabaseSchemaEditor,
+        from_state: ProjectState,
+        to_state: ProjectState,
     ) -> None:
         for sql in backward_sql(schema_editor.connection.vendor):
             schema_editor.execute(sql)

@@ -11,7 +11,6 @@ VOICE_PROCESS = "voice"
 VOICE_SUBJECT = "voices.voice"
 
 
-
 def open_q() -> Q:
     """Items still being handled: their process has not reached a final state (closed, declined, merged)."""
     instances = ProcessInstance.objects.filter(

@@ -52,7 +52,9 @@ def test_schema_creation_is_idempotent() -> None:
 def test_every_word_must_match_and_better_matches_come_first(tree) -> None:  # type: ignore[no-untyped-def]
     both = make_voice(tree.community, "路灯不亮", "路灯不亮，晚上路灯全黑，路灯该修了", published=True)
     one = make_voice(tree.community, "路灯杆歪了", "路灯杆被车撞歪", published=True)
-    make_voice(tree.community, "噪音扰民", "广场舞噪音扰民", published=True, cat=category("noise", "噪声污染"))
+    make_voice(
+        tree.community, "噪音扰民", "广场舞噪音扰民", published=True, cat=category("noise", "噪声污染")
+    )
     assert [h.voice.pk for h in search_voices(None, "路灯 不亮").hits] == [both.pk]
     assert [h.voice.pk for h in search_voices(None, "路灯").hits] == [both.pk, one.pk]
     assert search_voices(None, "的 了 ！").hits == []  # nothing but stopwords and punctuation
@@ -90,7 +92,10 @@ def test_department_finds_only_what_it_leads(tree, make_person) -> None:  # type
 
 def test_results_are_masked_and_highlighted(tree) -> None:  # type: ignore[no-untyped-def]
     make_voice(
-        tree.community, "路灯不亮 联系13812345678", "张先生电话13812345678，说门口路灯不亮<script>", published=True
+        tree.community,
+        "路灯不亮 联系13812345678",
+        "张先生电话13812345678，说门口路灯不亮<script>",
+        published=True,
     )
     hit = search_voices(None, "路灯").hits[0]
     assert "13812345678" not in hit.title_html and "138****5678" in hit.title_html
