@@ -20,6 +20,7 @@ from minyi.core.models import Person, Unit
 from minyi.core.models.units import UnitKind, subtree_q
 from minyi.voices.models import Category
 from minyi.voices.search.states import open_q
+from minyi.voices.search.tokens import index_tokens
 from minyi.voices.search.visibility import searchable_voices
 from minyi.voices.similarity import similarity, token_weight
 
@@ -134,7 +135,12 @@ def find_hotspots(person: Person | None, filters: HotspotFilters) -> HotspotRepo
         for group in cluster(items, threshold):
             if len(group.items) < settings.MINYI_VOICE_HOTSPOT_MIN_ITEMS:
                 continue
-            words = [t for t, _n in group.counts.most_common() if token_weight(t) >= 1][:KEYWORDS_SHOWN]
+            # Place names (金沙社区 → 金沙, 社区) say where, not what: the keywords leave them out.
+            place_words = set(index_tokens(" ".join({place, *(i.unit for i in group.items)})))
+            words = [
+                t for t, _n in group.counts.most_common() if token_weight(t) >= 1 and t not in place_words
+            ]
+            words = words[:KEYWORDS_SHOWN]
             found.append(
                 Hotspot(
                     place=place,
