@@ -1,8 +1,8 @@
 """V7 — likely duplicates on intake: open items of the same place whose text is similar.
 
-Candidates are preselected by the full-text index (any shared word, same area, still open, best bm25 /
-ts_rank first); their stored jieba tokens are then compared in Python with a weighted token-set cosine.
-No model is downloaded and nothing but the index is read.
+Candidates are the newest open items of the same place (MINYI_VOICE_SIMILAR_CANDIDATES); their jieba
+tokens, stored in the search index table, are compared in Python with a weighted token-set cosine.
+No model is downloaded and no text is segmented again except the new one.
 """
 
 from __future__ import annotations
@@ -18,14 +18,12 @@ from django.db.models import Q
 from minyi.core.models import Person, Unit
 from minyi.core.models.units import UnitKind, subtree_q
 from minyi.voices.models import Voice
-from minyi.voices.search.fulltext import matching
 from minyi.voices.search.states import open_q, state_subquery
 from minyi.voices.search.tokens import index_tokens
 from minyi.voices.search.visibility import searchable_voices
 
 # Units whose neighbours (the other communities of the same township) count as the same place.
 NEIGHBOURHOOD_KINDS = frozenset({UnitKind.COMMUNITY, UnitKind.GRID, UnitKind.STATION, UnitKind.SERVICE_POINT})
-MAX_QUERY_TOKENS = 24
 
 
 @dataclass(frozen=True)
@@ -79,9 +77,10 @@ def similar_open_voices(
     wanted = set(index_tokens(text))
     if not wanted:
         return []
-    # The most telling words first, so a long text still preselects by its content words.
-    query = sorted(wanted, key=lambda t: (-token_weight(t), -len(t), t))[:MAX_QUERY_TOKENS]
-    candidates = matching(Voice.objects.filter(area_q(unit)).filter(open_q()), query, mode="any")
+    # Candidates are the newest open items of the place, read from the index table with their tokens.
+    # That set is small and bounded (open items of one township), whereas a full-text OR over common
+    # words (社区, 小区) would touch a large share of the city before the place filter applies.
+    candidates = Voice.objects.filter(area_q(unit), open_q(), search_index__isnull=False)
     if exclude is not None:
         candidates = candidates.exclude(pk=exclude)
     rows = list(
@@ -95,7 +94,8 @@ def similar_open_voices(
             "category__name",
             "unit__name",
             "search_index__tokens",
-        )[: settings.MINYI_VOICE_SIMILAR_CANDIDATES]
+        )
+        .order_by("-created_at")[: settings.MINYI_VOICE_SIMILAR_CANDIDATES]
     )
     threshold = settings.MINYI_VOICE_SIMILAR_MIN_PERCENT / 100
     scored = [(similarity(wanted, voice.search_index.tokens.split()), voice) for voice in rows]
