@@ -1,7 +1,7 @@
 """I3 — the full-text index of voices: one row of jieba tokens per voice.
 
 The database's own full-text engine reads these rows: an FTS5 table kept in step by triggers on SQLite,
-a GIN index on `to_tsvector('simple', tokens)` on PostgreSQL (see minyi/voices/search/schema.py).
+a generated tsvector column with a GIN index on PostgreSQL (see minyi/voices/search/schema.py).
 Rows are written only by `minyi.voices.search.index_voice` / `reindex_all`.
 """
 

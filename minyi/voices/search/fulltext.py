@@ -1,7 +1,7 @@
 """The one full-text interface over both databases: restrict and rank a voice queryset by tokens.
 
 SQLite answers from the FTS5 table (`MATCH`, ranked by bm25, lower is better); PostgreSQL from the
-GIN index on `to_tsvector('simple', tokens)` (`@@`, ranked by ts_rank, higher is better). Callers get
+GIN-indexed generated column `to_tsvector('simple', tokens)` (`@@`, ranked by ts_rank, higher is better). Callers get
 a queryset annotated with `search_rank` and ordered best first, whatever the vendor.
 """
 
