@@ -183,6 +183,16 @@ MINYI_VOICE_CONTENT_MAX = env.integer("MINYI_VOICE_CONTENT_MAX", 4000)
 MINYI_VOICE_MAX_PHOTOS = env.integer("MINYI_VOICE_MAX_PHOTOS", 9)
 MINYI_VOICE_TRACK_MAX_FAILURES = env.integer("MINYI_VOICE_TRACK_MAX_FAILURES", 10)
 MINYI_VOICE_TRACK_LOCK_MINUTES = env.integer("MINYI_VOICE_TRACK_LOCK_MINUTES", 15)
+# Voices search and insights (I3, V7): results per page and most query words used; likely duplicates
+# shown on intake need this token-set similarity (percent) among at most this many full-text candidates;
+# hot spots group open items at this similarity (percent) and show clusters of at least this many items.
+MINYI_VOICE_SEARCH_PAGE_SIZE = env.integer("MINYI_VOICE_SEARCH_PAGE_SIZE", 20)
+MINYI_VOICE_SEARCH_MAX_TERMS = env.integer("MINYI_VOICE_SEARCH_MAX_TERMS", 12)
+MINYI_VOICE_SIMILAR_MIN_PERCENT = env.integer("MINYI_VOICE_SIMILAR_MIN_PERCENT", 30)
+MINYI_VOICE_SIMILAR_CANDIDATES = env.integer("MINYI_VOICE_SIMILAR_CANDIDATES", 200)
+MINYI_VOICE_HOTSPOT_MIN_PERCENT = env.integer("MINYI_VOICE_HOTSPOT_MIN_PERCENT", 35)
+MINYI_VOICE_HOTSPOT_MIN_ITEMS = env.integer("MINYI_VOICE_HOTSPOT_MIN_ITEMS", 2)
+MINYI_VOICE_HOTSPOT_MAX_ITEMS = env.integer("MINYI_VOICE_HOTSPOT_MAX_ITEMS", 5000)
 
 MINYI_SITE_NAME = env.text("MINYI_SITE_NAME", "示范市民意平台")
 # Public address of the site, used to make absolute links in emails and SMS.

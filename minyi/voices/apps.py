@@ -7,13 +7,18 @@ class VoicesConfig(AppConfig):
     verbose_name = "民情民意"
 
     def ready(self) -> None:
-        # Registers the actions that carry out voice-process steps taken from pages and the API.
+        from django.db.models.signals import post_migrate
+
         from minyi.core.engine.labels import register_subject_url
         from minyi.voices import suggest_rules  # noqa: F401  (rules for V5/V6)
         from minyi.voices.actions import (
-            register,  # noqa: F401
+            register,  # noqa: F401  (the actions that carry out voice-process steps from pages and API)
             suggestions,  # noqa: F401  (suggestions carry out the steps of their own process)
         )
+        from minyi.voices.search.schema import ensure_search_schema
 
         # The workbench and notifications link to the item page, not the generic process page.
         register_subject_url("voices.voice", "voices:item")
+        # The search index's FTS5 table / GIN index (idempotent; also for databases built without
+        # migrations). Schema set-up, not business logic.
+        post_migrate.connect(ensure_search_schema, sender=self, dispatch_uid="voices_search_schema")

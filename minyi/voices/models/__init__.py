@@ -14,6 +14,7 @@ from minyi.voices.models.imports import ImportBatch, ImportSource, ImportStatus
 from minyi.voices.models.intake import TrackingAttempt
 from minyi.voices.models.open311 import Open311Request
 from minyi.voices.models.reports import VoiceMilestones
+from minyi.voices.models.search import VoiceSearchIndex
 from minyi.voices.models.suggestions import (
     FaceToFaceConsultation,
     SuggestionArea,
@@ -50,4 +51,5 @@ __all__ = [
     "Voice",
     "VoiceKind",
     "VoiceMilestones",
+    "VoiceSearchIndex",
 ]
