@@ -26,8 +26,10 @@ from minyi.core.models import Person, ProcessInstance, RoleGrant, Unit
 from minyi.core.models.units import UnitKind
 from minyi.core.notify import notify
 from minyi.core.record.write import record_event
+from minyi.voices.milestones import sync_milestones
 from minyi.voices.models import CoHandler, Satisfaction, Voice
 from minyi.voices.queries import DEPARTMENT_ROLE, PROCESS, SUBJECT_TYPE
+from minyi.voices.search.index import index_voice
 
 # An assignment's deadline is at most this many working days (a deployment may change it).
 MAX_DUE_DAYS = 120
@@ -103,7 +105,7 @@ def _step(
     move_to: Unit | None = None,
     deadline_at: dt.datetime | None = None,
 ) -> ProcessInstance:
-    return runtime.transition(
+    instance = runtime.transition(
         instance_for(voice),
         name,
         actor=actor,
@@ -112,6 +114,15 @@ def _step(
         move_to=move_to,
         deadline_at=deadline_at,
     )
+    # Derived data kept in step with the record, in the same transaction: the timing milestones the
+    # rates are computed from, and the search index (a reply or a merge changes what is searchable).
+    sync_milestones(voice)
+    if name in REINDEX_AFTER:
+        index_voice(voice)
+    return instance
+
+
+REINDEX_AFTER = frozenset({"reply", "merge"})
 
 
 # ---- first level -------------------------------------------------------------------------------------

@@ -41,7 +41,9 @@ from minyi.voices.actions.tracking import (
     next_tracking_code,
     verification_hash,
 )
+from minyi.voices.milestones import sync_milestones
 from minyi.voices.models import Category, Voice, VoiceKind
+from minyi.voices.search.index import index_voice
 
 PROCESS = "voice"
 TITLE_MAX = Voice._meta.get_field("title").max_length or 100
@@ -424,6 +426,8 @@ def _create(
         },
     )
     instance = runtime.start(PROCESS, subject=voice, unit=voice.unit, title=voice.title, actor=actor)
+    sync_milestones(voice)
+    index_voice(voice)
     stored = [do_store_attachment(photo, actor=actor, subject=voice, unit=voice.unit) for photo in photos]
     notify(
         runtime.responsible_people(instance, voice),

@@ -29,7 +29,8 @@ from minyi.core.models.units import UnitKind
 from minyi.core.notify import notify
 from minyi.core.record.write import record_event
 from minyi.core.subjects import subject_type
-from minyi.voices.actions.interim_intake import NewVoice, create_voice
+from minyi.voices.actions.suggestion_voice import NewVoice, create_voice
+from minyi.voices.milestones import note_face_to_face
 from minyi.voices.models import (
     Category,
     FaceToFaceConsultation,
@@ -431,6 +432,7 @@ def do_record_consultation(voice: Voice, data: ConsultationInput, *, actor: Acto
         notes=data.notes.strip(),
         recorded_by=recorder,
     )
+    note_face_to_face(voice, data.held_at)  # 面商率 (minyi/voices/rates.py) counts it
     notify(
         _people_to_tell(voice, details)[:1],
         kind="voices.suggestion.consulted",

@@ -21,9 +21,9 @@ from minyi.core.scope import scope_roots
 from minyi.voices.hotspots import HotspotFilters, find_hotspots
 from minyi.voices.insights_labels import state_title
 from minyi.voices.models import Category
+from minyi.voices.queries import AREA_ROLES
 from minyi.voices.search import search_voices
 from minyi.voices.search.query import snippet
-from minyi.voices.search.visibility import AREA_ROLES
 from minyi.voices.similarity import similar_open_voices
 from minyi.voices.views.insights import MAX_QUERY_CHARS, MAX_SIMILAR_TEXT_CHARS, PERIODS, showcase_voices
 

@@ -23,9 +23,9 @@ from minyi.core.scope import scope_roots, units_in_scope
 from minyi.voices.hotspots import HotspotFilters, find_hotspots
 from minyi.voices.insights_labels import state_title, voice_url
 from minyi.voices.models import Category, Voice
+from minyi.voices.queries import AREA_ROLES
 from minyi.voices.search import search_voices
 from minyi.voices.search.states import in_state_q
-from minyi.voices.search.visibility import AREA_ROLES
 from minyi.voices.similarity import similar_open_voices
 
 MAX_QUERY_CHARS = 100

@@ -1,8 +1,8 @@
-"""INTERIM: creating a Voice until v_intake's `do_register_voice` is on this branch.
+"""Creating the Voice behind a deputy's suggestion or a member's proposal (V5).
 
-Suggestions (V5) and couriers' visits (V6) both register voices. The intake helper owns tracking
-numbers and registration; this module is the one place that does it meanwhile, so the lead can
-replace `create_voice` by a call to `do_register_voice` in one spot when merging.
+Not intake's `do_record_voice`: a suggestion is filed by a deputy at the level of their mandate (a
+district or city unit, not a community), is not a resident's request kind, and runs its own
+`suggestion` process, which the caller starts. The tracking number comes from intake's counter.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from minyi.core.actors import Actor
 from minyi.core.errors import ActionError
 from minyi.core.models import Channel, Person, Unit
 from minyi.core.record.write import record_event
-from minyi.voices.models import Category, TrackingCounter, Voice
+from minyi.voices.actions.tracking import next_tracking_code
+from minyi.voices.models import Category, Voice
 
 TITLE_MAX = Voice._meta.get_field("title").max_length or 100
 CONTENT_MAX = 4000
@@ -53,14 +54,6 @@ def check_new_voice(data: NewVoice) -> None:
         )
     if not data.category.is_active:
         raise ActionError("category_inactive", _("该类别已停用"), {"field": "category"})
-
-
-def next_tracking_code(year: int) -> str:
-    counter, _created = TrackingCounter.objects.get_or_create(year=year)
-    counter = TrackingCounter.objects.select_for_update().get(pk=counter.pk)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"MY-{year}-{counter.last:06d}"
 
 
 @transaction.atomic
