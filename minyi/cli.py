@@ -62,10 +62,12 @@ def migrate_and_install(verbosity: int = 1) -> None:
     from minyi.core.actions.channels import ensure_default_channels
     from minyi.core.actors import Actor
     from minyi.core.engine.registry import sync_definitions
+    from minyi.voices.actions.categories import ensure_default_categories
 
     call_command("migrate", interactive=False, verbosity=verbosity)
     sync_definitions()
     ensure_default_channels(actor=Actor.system())
+    ensure_default_categories(actor=Actor.system())
 
 
 @cli.command()
@@ -80,13 +82,15 @@ def prepare_demo(seed: int) -> bool:
 
     from minyi.core.demo.build import build_demo
     from minyi.core.models import Unit
+    from minyi.voices.demo import build_demo_voices
 
     migrate_and_install(verbosity=0)
     loaded = False
     if not Unit.objects.exists():
         started = time.perf_counter()
         build_demo(seed, progress=True)
-        click.echo(f"已生成示范市（{time.perf_counter() - started:.1f} 秒）")
+        build_demo_voices(seed)
+        click.echo(f"已生成示范市及其民情事项（{time.perf_counter() - started:.1f} 秒）")
         loaded = True
     call_command("collectstatic", interactive=False, verbosity=0)
     return loaded

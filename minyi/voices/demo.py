@@ -1,5 +1,5 @@
 """Demo voices for 示范市: about 300 items over the past year, across channels, categories and units,
-created through the intake actions and moved along the `voice` process with `runtime.transition`.
+created through the intake actions and moved along the `voice` process with the handling actions.
 
 The clock is simulated: each item is created and handled at its own moment in the past (Django's
 `timezone.now` is patched while the item is built), so events, deadlines, overdue items, rates and
@@ -22,9 +22,9 @@ from minyi.core.actions.channels import ensure_default_channels
 from minyi.core.actors import Actor
 from minyi.core.demo import names
 from minyi.core.demo.build import DEMO_ACCOUNTS, DEMO_SEED
-from minyi.core.engine import runtime
 from minyi.core.models import Person, ProcessInstance, Unit
 from minyi.core.models.units import UnitKind
+from minyi.voices.actions import handling
 from minyi.voices.actions.categories import ensure_default_categories
 from minyi.voices.actions.intake import VoiceInput, do_register_voice, do_submit_voice, register_actor
 from minyi.voices.models import Voice
@@ -229,8 +229,8 @@ def build_demo_voices(seed: int = DEMO_SEED, count: int = DEMO_VOICES) -> DemoVo
                 if voice is None or instance is None:
                     continue
                 summary.created += 1
-                _handle(b, voice, instance, clock)
-                if instance.is_final:
+                _handle(b, voice, clock)
+                if handling.instance_for(voice).is_final:
                     summary.closed += 1
                 else:
                     summary.open += 1
@@ -282,7 +282,7 @@ def _advance(clock: list[dt.datetime], b: _Builder, hours_low: float, hours_high
     return clock[0] < b.now
 
 
-def _handle(b: _Builder, voice: Voice, instance: ProcessInstance, clock: list[dt.datetime]) -> None:
+def _handle(b: _Builder, voice: Voice, clock: list[dt.datetime]) -> None:
     """Move a share of the items along: accept/escalate/assign, reply, feedback — as far as time allows."""
     rng = b.rng
     if rng.random() < 0.08 or not _advance(clock, b, 1, 30):
@@ -291,65 +291,40 @@ def _handle(b: _Builder, voice: Voice, instance: ProcessInstance, clock: list[dt
     township = b.township_of(unit)
     route = rng.random()
     if route < 0.04:
-        runtime.transition(
-            instance,
-            "decline",
+        handling.do_decline(
+            voice,
             actor=b.office("community_staff", unit, "community"),
             reason="不属于本平台受理范围，已告知向法院起诉",
         )
-        Voice.objects.filter(pk=voice.pk).update(closed_at=clock[0])
         return
     if route < 0.6:
-        instance = runtime.transition(
-            instance, "accept", actor=b.office("community_staff", unit, "community")
-        )
+        handling.do_accept(voice, actor=b.office("community_staff", unit, "community"))
         replier = b.office("community_staff", unit, "community")
     elif route < 0.82:
-        instance = runtime.transition(
-            instance,
-            "escalate_to_township",
-            move_to=township,
-            actor=b.office("community_staff", unit, "community"),
-            reason=rng.choice(REASONS),
+        handling.do_escalate_to_township(
+            voice, actor=b.office("community_staff", unit, "community"), reason=rng.choice(REASONS)
         )
         replier = b.office("township_staff", township, "township")
     else:
-        instance = runtime.transition(
-            instance,
-            "take_at_township",
-            move_to=township,
-            actor=b.office("township_staff", township, "township"),
-        )
+        handling.do_take_at_township(voice, actor=b.office("township_staff", township, "township"))
         if not _advance(clock, b, 4, 72):
             return
         district = b.district_of(unit)
-        instance = runtime.transition(
-            instance,
-            "escalate_to_district",
-            move_to=district,
-            actor=b.office("township_staff", township, "township"),
-            reason=rng.choice(REASONS),
+        handling.do_escalate_to_district(
+            voice, actor=b.office("township_staff", township, "township"), reason=rng.choice(REASONS)
         )
         if not _advance(clock, b, 2, 30):
             return
         departments = [d for d in b.departments if d.path.startswith(district.path)] or b.departments
         department = departments[0] if rng.random() < 0.4 else rng.choice(departments)
-        instance = runtime.transition(
-            instance,
-            "assign",
-            move_to=department,
-            actor=b.office("district_staff", district, "district"),
-            inputs={"lead_department": department.pk, "due_days": 15},
+        handling.do_assign(
+            voice, actor=b.office("district_staff", district, "district"), lead_department=department, due_days=15
         )
-        Voice.objects.filter(pk=voice.pk).update(lead_department=department)
         replier = b.office("department_handler", department, "handler")
     if not _advance(clock, b, 24, 24 * 12):
         return
     reply, resolution = rng.choice(REPLIES), rng.choice(["resolved"] * 3 + ["answered"])
-    instance = runtime.transition(
-        instance, "reply", actor=replier, inputs={"reply": reply, "resolution": resolution}
-    )
-    Voice.objects.filter(pk=voice.pk).update(reply=reply, resolution=resolution, replied_at=clock[0])
+    handling.do_reply(voice, actor=replier, reply=reply, resolution=resolution)
     if rng.random() < 0.2 or not _advance(clock, b, 12, 24 * 5):
         return  # awaiting the submitter's rating
     satisfaction = rng.choices(["satisfied", "basic", "unsatisfied"], [70, 22, 8])[0]
@@ -358,11 +333,6 @@ def _handle(b: _Builder, voice: Voice, instance: ProcessInstance, clock: list[dt
     rater = (
         Actor(person=voice.submitter, role="submitter")
         if voice.submitter is not None
-        else b.office("community_staff", instance.unit, "community")
+        else b.office("community_staff", handling.instance_for(voice).unit, "community")
     )
-    instance = runtime.transition(
-        instance, "feedback", actor=rater, inputs={"satisfaction": satisfaction, "comment": comment}
-    )
-    Voice.objects.filter(pk=voice.pk).update(
-        satisfaction=satisfaction, feedback_comment=comment, feedback_at=clock[0], closed_at=clock[0]
-    )
+    handling.do_feedback(voice, actor=rater, satisfaction=satisfaction, comment=comment)
