@@ -1,0 +1,1 @@
+"""Round actions (filled in below)."""
