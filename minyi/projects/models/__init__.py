@@ -13,9 +13,10 @@ from minyi.projects.models.projects import (
     ProjectStatus,
     Recommender,
 )
-from minyi.projects.models.rounds import Round, RoundState, SelectionRule, TieRule
+from minyi.projects.models.rounds import Completion, Round, RoundBallot, RoundState, SelectionRule, TieRule
 
 __all__ = [
+    "Completion",
     "DepartmentOpinion",
     "OpinionStance",
     "Project",
@@ -24,6 +25,7 @@ __all__ = [
     "ProjectStatus",
     "Recommender",
     "Round",
+    "RoundBallot",
     "RoundState",
     "SelectionRule",
     "TieRule",

@@ -138,7 +138,9 @@ class DepartmentOpinion(models.Model):
     )
     stance = models.CharField(_("意见"), max_length=12, choices=OpinionStance.choices)
     text = models.TextField(_("意见内容"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     recorded_at = models.DateTimeField()
 
     class Meta:

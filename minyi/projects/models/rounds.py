@@ -29,6 +29,15 @@ class SelectionRule(models.TextChoices):
     MES = "mes", _("等额份额法（MES）")
 
 
+class Completion(models.TextChoices):
+    """What follows the Method of Equal Shares when it leaves budget unspent."""
+
+    ADD1 = "add1", _("逐步增加每人份额（add1）")
+    ADD1_GREEDY = "add1_greedy", _("逐步增加份额后按得票补足")
+    GREEDY = "greedy", _("按得票补足剩余预算")
+    NONE = "none", _("不补足")
+
+
 class TieRule(models.TextChoices):
     RUNOFF = "runoff", _("并列者进行第二轮票决")
     LEAVE_OPEN = "leave_open", _("名额空缺")
@@ -59,6 +68,9 @@ class Round(models.Model):
     )
     # Budget rules: a project needs at least this many votes to be considered (0 = none).
     min_votes = models.PositiveIntegerField(_("最低得票数"), default=0)
+    mes_completion = models.CharField(
+        _("等额份额法补足方式"), max_length=12, choices=Completion.choices, default=Completion.ADD1_GREEDY
+    )
     secret = models.BooleanField(_("无记名投票"), default=True)
     # The ballots poll of the current vote (the runoff replaces it; the first one is kept in `first_poll`).
     poll = models.ForeignKey(
@@ -84,3 +96,22 @@ class Round(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.title}"
+
+
+class RoundBallot(models.Model):
+    """Approval ballots of a budget round imported from a pabulib file, identical ballots grouped.
+
+    Votes cast on the platform live in minyi.ballots; these are votes counted elsewhere (a city's PB
+    vote) and imported so the budget rule can run on them and the round can be exported again.
+    """
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="imported_ballots")
+    marks = models.JSONField()  # sorted list of Project primary keys
+    count = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("导入的选票")
+        verbose_name_plural = _("导入的选票")
+
+    def __str__(self) -> str:
+        return f"{self.round_id}: {self.marks} ×{self.count}"
