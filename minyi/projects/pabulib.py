@@ -183,12 +183,18 @@ def _invalid(problems: list[str]) -> ActionError:
     return ActionError("pb_invalid", message, {"field": "file", "problems": problems})
 
 
-def write_pb(meta: dict[str, str], projects: list[PbProject], ballots: list[tuple[tuple[str, ...], int]]) -> str:
+def write_pb(
+    meta: dict[str, str], projects: list[PbProject], ballots: list[tuple[tuple[str, ...], int]]
+) -> str:
     """A .pb file; `ballots` are (marks, multiplicity) and are written one voter per row."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\n")
     voters = sum(n for _, n in ballots)
-    full = dict(meta) | {"num_projects": str(len(projects)), "num_votes": str(voters), "vote_type": "approval"}
+    full = dict(meta) | {
+        "num_projects": str(len(projects)),
+        "num_votes": str(voters),
+        "vote_type": "approval",
+    }
     out.write("META\n")
     writer.writerow(["key", "value"])
     for key, value in full.items():

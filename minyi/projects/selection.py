@@ -158,7 +158,9 @@ def _explain(result: Selection, min_votes: int) -> None:
         money = {"left": yuan(d.budget_left), "cost": yuan(d.cost)}
         tail = {
             "selected_greedy": _("预算剩余 %(left)s，足以支付本项目 %(cost)s，入选") % money,
-            "selected_mes": _("支持本项目的投票人以平均分配的预算份额共同承担其费用 %(cost)s，按等额份额法入选")
+            "selected_mes": _(
+                "支持本项目的投票人以平均分配的预算份额共同承担其费用 %(cost)s，按等额份额法入选"
+            )
             % money,
             "selected_completion": _("等额份额法分配后预算剩余 %(left)s，按得票补足，本项目 %(cost)s 入选")
             % money,

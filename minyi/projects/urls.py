@@ -1,5 +1,6 @@
-from django.urls import URLPattern
+"""Projects pages, mounted at /projects/."""
+
+from minyi.projects.views import urlpatterns as page_patterns
 
 app_name = "projects"
-
-urlpatterns: list[URLPattern] = []
+urlpatterns = [*page_patterns]

@@ -24,7 +24,15 @@ from minyi.projects.actions.rounds import (
     require_manager,
     round_ballots,
 )
-from minyi.projects.models import Project, ProjectSource, ProjectStatus, Round, RoundBallot, RoundState, SelectionRule
+from minyi.projects.models import (
+    Project,
+    ProjectSource,
+    ProjectStatus,
+    Round,
+    RoundBallot,
+    RoundState,
+    SelectionRule,
+)
 from minyi.projects.pabulib import PbProject, parse_pb, write_pb
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -35,7 +43,9 @@ def do_import_pabulib(round_: Round, text: str, *, actor: Actor) -> Round:
     require_manager(actor, round_)
     round_ = _locked(round_)
     if round_.selection_rule == SelectionRule.SEATS:
-        raise ActionError("round_not_budget", _("只有按预算产生的轮次可以导入 pabulib 文件"), {"field": "file"})
+        raise ActionError(
+            "round_not_budget", _("只有按预算产生的轮次可以导入 pabulib 文件"), {"field": "file"}
+        )
     if round_.state != RoundState.COLLECTING or Project.objects.filter(round=round_).exists():
         raise Conflict("round_not_empty", _("只能向尚无项目的新轮次导入"), {"state": round_.state})
     if len(text.encode()) > MAX_FILE_BYTES:
@@ -62,7 +72,10 @@ def do_import_pabulib(round_: Round, text: str, *, actor: Actor) -> Round:
         projects = list(Project.objects.filter(round=round_).order_by("pk"))
     pk_of = {p.external_id: p.pk for p in projects}
     RoundBallot.objects.bulk_create(
-        (RoundBallot(round=round_, marks=sorted(pk_of[k] for k in marks), count=n) for marks, n in pb.ballots.items()),
+        (
+            RoundBallot(round=round_, marks=sorted(pk_of[k] for k in marks), count=n)
+            for marks, n in pb.ballots.items()
+        ),
         batch_size=5000,
     )
     round_.budget = pb.budget
@@ -73,7 +86,9 @@ def do_import_pabulib(round_: Round, text: str, *, actor: Actor) -> Round:
     for step in ("start_screening", "start_consulting", "shortlist", "open_vote"):
         instance = runtime.transition(instance, step, actor=actor)
     round_.state = RoundState.VOTING
-    round_.result = _budget_outcome(compute_selection(round_, projects, round_ballots(round_)), {"participants": pb.voters})
+    round_.result = _budget_outcome(
+        compute_selection(round_, projects, round_ballots(round_)), {"participants": pb.voters}
+    )
     round_.save(update_fields=["budget", "min_votes", "state", "result"])
     record_event(
         actor=actor,
@@ -90,7 +105,8 @@ def export_pabulib(round_: Round) -> str:
     """The round as a .pb file: candidates, their cost and votes, selected marks once published."""
     projects = list(
         Project.objects.filter(
-            round=round_, status__in=[ProjectStatus.SHORTLISTED, ProjectStatus.ELECTED, ProjectStatus.NOT_ELECTED]
+            round=round_,
+            status__in=[ProjectStatus.SHORTLISTED, ProjectStatus.ELECTED, ProjectStatus.NOT_ELECTED],
         ).order_by("pk")
     )
     decisions = (round_.result or {}).get("projects", {})

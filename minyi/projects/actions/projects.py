@@ -39,7 +39,9 @@ DESCRIPTION_MAX = 4000
 COST_MAX = Decimal(10) ** 12
 
 
-def parse_cost(value: Decimal | str | int | None, *, field: str = "cost", required: bool = True) -> Decimal | None:
+def parse_cost(
+    value: Decimal | str | int | None, *, field: str = "cost", required: bool = True
+) -> Decimal | None:
     """An amount in 元: positive, at most two decimals. Missing is refused when required."""
     if value is None or str(value).strip() == "":
         if required:
@@ -49,7 +51,12 @@ def parse_cost(value: Decimal | str | int | None, *, field: str = "cost", requir
         amount = Decimal(str(value).replace(",", "").strip())
     except InvalidOperation:
         raise ActionError("input_invalid", _("费用必须是金额（元）"), {"field": field}) from None
-    if not amount.is_finite() or amount <= 0 or amount != amount.quantize(Decimal("0.01")) or amount >= COST_MAX:
+    if (
+        not amount.is_finite()
+        or amount <= 0
+        or amount != amount.quantize(Decimal("0.01"))
+        or amount >= COST_MAX
+    ):
         raise ActionError("input_invalid", _("费用必须是大于0、最多两位小数的金额（元）"), {"field": field})
     return amount
 
@@ -76,7 +83,9 @@ def check_recommendation(round_: Round, data: RecommendationInput) -> Decimal:
     if not title:
         raise ActionError("title_required", _("请填写项目名称"), {"field": "title"})
     if len(title) > TITLE_MAX:
-        raise ActionError("input_invalid", _("项目名称不能超过 %(n)d 个字") % {"n": TITLE_MAX}, {"field": "title"})
+        raise ActionError(
+            "input_invalid", _("项目名称不能超过 %(n)d 个字") % {"n": TITLE_MAX}, {"field": "title"}
+        )
     if not data.description.strip():
         raise ActionError("description_required", _("请说明项目内容和理由"), {"field": "description"})
     if len(data.description) > DESCRIPTION_MAX:
@@ -145,7 +154,9 @@ def do_recommend_project(round_: Round, data: RecommendationInput, *, actor: Act
 
 
 @transaction.atomic
-def do_recommend_from_voice(voice: Voice, round_: Round, *, actor: Actor, cost: Decimal | str | None) -> Project:
+def do_recommend_from_voice(
+    voice: Voice, round_: Round, *, actor: Actor, cost: Decimal | str | None
+) -> Project:
     """Turn a voice (民情事项) into a recommendation; the voice's submitter follows it as proposer."""
     if not may_screen_in(actor.person, round_.unit):
         raise NotPermitted("not_permitted", _("只有联络站或乡镇工作人员可以将民情事项转为推荐项目"))
@@ -158,7 +169,9 @@ def do_recommend_from_voice(voice: Voice, round_: Round, *, actor: Actor, cost: 
         cost=cost,
         place=voice.place,
     )
-    project = _create(round_, data, source=ProjectSource.VOICE, actor=actor, proposer=voice.submitter, voice=voice)
+    project = _create(
+        round_, data, source=ProjectSource.VOICE, actor=actor, proposer=voice.submitter, voice=voice
+    )
     record_event(
         actor=actor,
         action="projects.project.from_voice",
@@ -178,11 +191,19 @@ def do_second_recommendation(project: Project, *, actor: Actor) -> Recommender:
     project = Project.objects.select_for_update().select_related("round").get(pk=project.pk)
     if project.round is None or project.round.state not in (RoundState.COLLECTING, RoundState.SCREENING):
         raise Conflict("round_not_collecting", _("本轮项目征集已经截止"), {})
-    if project.proposer_id == actor.person.pk or Recommender.objects.filter(project=project, person=actor.person).exists():
+    if (
+        project.proposer_id == actor.person.pk
+        or Recommender.objects.filter(project=project, person=actor.person).exists()
+    ):
         raise Conflict("already_recommended", _("您已推荐过该项目"), {})
     supporter = Recommender.objects.create(project=project, person=actor.person)
     record_event(
-        actor=actor, action="projects.project.second", subject=project, unit=project.unit, public=False, data={}
+        actor=actor,
+        action="projects.project.second",
+        subject=project,
+        unit=project.unit,
+        public=False,
+        data={},
     )
     return supporter
 
@@ -253,7 +274,11 @@ def do_screen_project(project: Project, data: ScreeningInput, *, actor: Actor) -
         notify(
             [project.proposer],
             kind="projects.project.screened",
-            title=(_("您推荐的项目通过筛选：%(title)s") if data.include else _("您推荐的项目未通过筛选：%(title)s"))
+            title=(
+                _("您推荐的项目通过筛选：%(title)s")
+                if data.include
+                else _("您推荐的项目未通过筛选：%(title)s")
+            )
             % {"title": project.title},
             body=reason,
         )
@@ -296,6 +321,11 @@ def do_record_opinion(
         subject=project,
         unit=project.unit,
         public=True,
-        data={"department": department.pk, "department_name": department.name, "stance": stance, "text": opinion.text},
+        data={
+            "department": department.pk,
+            "department_name": department.name,
+            "stance": stance,
+            "text": opinion.text,
+        },
     )
     return opinion

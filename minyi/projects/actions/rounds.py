@@ -16,7 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from minyi.ballots.actions import OptionInput, PollInput, do_close_poll, do_create_poll, do_open_poll, do_publish_poll
+from minyi.ballots.actions import (
+    OptionInput,
+    PollInput,
+    do_close_poll,
+    do_create_poll,
+    do_open_poll,
+    do_publish_poll,
+)
 from minyi.ballots.models import Ballot, Method, PollState
 from minyi.core.actors import Actor
 from minyi.core.engine import runtime
@@ -29,7 +36,16 @@ from minyi.core.record.write import record_event
 from minyi.core.subjects import subject_ref
 from minyi.projects import selection
 from minyi.projects.actions.projects import parse_cost
-from minyi.projects.models import Completion, Project, ProjectStatus, Round, RoundBallot, RoundState, SelectionRule, TieRule
+from minyi.projects.models import (
+    Completion,
+    Project,
+    ProjectStatus,
+    Round,
+    RoundBallot,
+    RoundState,
+    SelectionRule,
+    TieRule,
+)
 from minyi.projects.predicates import manages_round_unit
 
 PROCESS = "projects_round"
@@ -120,7 +136,12 @@ def do_create_round(data: RoundInput, *, actor: Actor) -> Round:
         subject=round_,
         unit=round_.unit,
         public=True,
-        data={"year": round_.year, "seats": round_.seats, "budget": str(budget or ""), "rule": round_.selection_rule},
+        data={
+            "year": round_.year,
+            "seats": round_.seats,
+            "budget": str(budget or ""),
+            "rule": round_.selection_rule,
+        },
     )
     return round_
 
@@ -177,12 +198,15 @@ def do_shortlist(round_: Round, projects: list[Project], *, actor: Actor) -> Rou
     wrong = [p.title for p in chosen if p.status != ProjectStatus.SCREENED_IN]
     if wrong:
         raise ActionError(
-            "project_not_screened_in", _("“%(title)s”未通过筛选，不能列入候选") % {"title": wrong[0]}, {"field": "projects"}
+            "project_not_screened_in",
+            _("“%(title)s”未通过筛选，不能列入候选") % {"title": wrong[0]},
+            {"field": "projects"},
         )
     if len(chosen) <= round_.seats:
         raise ActionError(
             "not_competitive",
-            _("候选项目 %(n)d 个，必须多于项目名额 %(seats)d 个（差额票决）") % {"n": len(chosen), "seats": round_.seats},
+            _("候选项目 %(n)d 个，必须多于项目名额 %(seats)d 个（差额票决）")
+            % {"n": len(chosen), "seats": round_.seats},
             {"field": "projects", "candidates": len(chosen), "seats": round_.seats},
         )
     runtime.transition(instance_for(round_), "shortlist", actor=actor)
@@ -203,7 +227,8 @@ def do_shortlist(round_: Round, projects: list[Project], *, actor: Actor) -> Rou
 def candidates_of(round_: Round) -> list[Project]:
     return list(
         Project.objects.filter(
-            round=round_, status__in=[ProjectStatus.SHORTLISTED, ProjectStatus.ELECTED, ProjectStatus.NOT_ELECTED]
+            round=round_,
+            status__in=[ProjectStatus.SHORTLISTED, ProjectStatus.ELECTED, ProjectStatus.NOT_ELECTED],
         ).order_by("pk")
     )
 
@@ -215,26 +240,44 @@ def _poll_rule(round_: Round, seats: int, n: int) -> dict[str, Any]:
         "strict": round_.threshold_strict,
     }
     if round_.selection_rule == SelectionRule.SEATS:
-        return {"seats": seats, "base": round_.threshold_base, "threshold": threshold, "tie_rule": round_.tie_rule}
+        return {
+            "seats": seats,
+            "base": round_.threshold_base,
+            "threshold": threshold,
+            "tie_rule": round_.tie_rule,
+        }
     # A budget round: each deputy approves any number of projects (n-1 so the ballots engine still sees a
     # competitive vote); the budget rule decides, not the seats.
-    return {"seats": max(1, n - 1), "base": "cast", "threshold": {"numerator": 0, "denominator": 1, "strict": False}}
+    return {
+        "seats": max(1, n - 1),
+        "base": "cast",
+        "threshold": {"numerator": 0, "denominator": 1, "strict": False},
+    }
 
 
 @transaction.atomic
 def do_open_vote(
-    round_: Round, *, actor: Actor, electorate: list[Person] | None = None, present: list[Person] | None = None
+    round_: Round,
+    *,
+    actor: Actor,
+    electorate: list[Person] | None = None,
+    present: list[Person] | None = None,
 ) -> Round:
     """Open the deputies' secret ballot on the shortlist (or, for a runoff, among the tied)."""
     require_manager(actor, round_)
     round_ = _locked(round_)
     runoff = round_.state == RoundState.VOTING
     if runoff:
-        if round_.poll is None or round_.poll.state != PollState.CLOSED or not (round_.poll.result or {}).get("runoff"):
+        if (
+            round_.poll is None
+            or round_.poll.state != PollState.CLOSED
+            or not (round_.poll.result or {}).get("runoff")
+        ):
             raise Conflict("no_runoff", _("本轮没有需要第二轮票决的项目"), {})
-        keys = set(round_.poll.result["runoff"])
+        first_result: dict[str, Any] = round_.poll.result or {}
+        keys = set(first_result["runoff"])
         candidates = [p for p in candidates_of(round_) if str(p.pk) in keys]
-        seats = int(round_.poll.result.get("open_seats", 0))
+        seats = int(first_result.get("open_seats", 0))
     elif round_.state == RoundState.SHORTLISTED:
         candidates = candidates_of(round_)
         seats = round_.seats
@@ -249,7 +292,9 @@ def do_open_vote(
             secrecy="secret" if round_.secret else "named",
             rule=_poll_rule(round_, seats, len(candidates)),
             options=[
-                OptionInput(label=p.title, key=str(p.pk), subject_type="projects.project", subject_id=str(p.pk))
+                OptionInput(
+                    label=p.title, key=str(p.pk), subject_type="projects.project", subject_id=str(p.pk)
+                )
                 for p in candidates
             ],
             electorate_roles=["deputy"],
@@ -278,11 +323,19 @@ def do_open_vote(
 def round_ballots(round_: Round) -> list[tuple[list[str], int]]:
     """(marks, multiplicity): the poll's ballots, or the ballots imported from pabulib."""
     if round_.poll_id is not None:
-        return [(list(c), 1) for c in Ballot.objects.filter(poll_id=round_.poll_id).values_list("choices", flat=True)]
-    return [([str(k) for k in marks], n) for marks, n in RoundBallot.objects.filter(round=round_).values_list("marks", "count")]
+        return [
+            (list(c), 1)
+            for c in Ballot.objects.filter(poll_id=round_.poll_id).values_list("choices", flat=True)
+        ]
+    return [
+        ([str(k) for k in marks], n)
+        for marks, n in RoundBallot.objects.filter(round=round_).values_list("marks", "count")
+    ]
 
 
-def compute_selection(round_: Round, projects: list[Project], ballots: list[tuple[list[str], int]]) -> selection.Selection:
+def compute_selection(
+    round_: Round, projects: list[Project], ballots: list[tuple[list[str], int]]
+) -> selection.Selection:
     votes = selection.count_votes((str(p.pk) for p in projects), ballots)
     candidates = [selection.Candidate(str(p.pk), p.cost, votes[str(p.pk)], p.title) for p in projects]
     assert round_.budget is not None
@@ -309,7 +362,12 @@ def _seat_explanations(result: dict[str, Any], titles: dict[str, str]) -> dict[s
             tail = _("名额已满，未当选")
         if key in runoff:
             tail += _("；进入第二轮票决")
-        out[key] = {"votes": votes, "rank": rank, "selected": key in elected, "explanation": f"{head}；{tail}。"}
+        out[key] = {
+            "votes": votes,
+            "rank": rank,
+            "selected": key in elected,
+            "explanation": f"{head}；{tail}。",
+        }
     return out
 
 
@@ -345,7 +403,12 @@ def do_close_vote(round_: Round, *, actor: Actor) -> Round:
     round_.result = outcome
     round_.save(update_fields=["result"])
     record_event(
-        actor=actor, action="projects.round.count", subject=round_, unit=round_.unit, public=True, data={"poll": poll.pk}
+        actor=actor,
+        action="projects.round.count",
+        subject=round_,
+        unit=round_.unit,
+        public=True,
+        data={"poll": poll.pk},
     )
     return round_
 

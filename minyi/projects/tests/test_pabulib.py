@@ -26,7 +26,10 @@ DATA = Path("/work/shared/data/pabulib")
 
 def generated(seed: int, projects: int = 12, voters: int = 300, unit: int = 1000) -> str:
     rng = random.Random(seed)
-    rows = [PbProject(key=str(100 + i), cost=Decimal(rng.randrange(10, 200) * unit), name=f"P{i}") for i in range(projects)]
+    rows = [
+        PbProject(key=str(100 + i), cost=Decimal(rng.randrange(10, 200) * unit), name=f"P{i}")
+        for i in range(projects)
+    ]
     weights = [rng.random() ** 2 for _ in rows]
     ballots = []
     for _ in range(voters):
@@ -108,8 +111,12 @@ def test_warszawa_2026_greedy_with_threshold_selects_the_official_17(warszawa: P
 
 
 @pytest.mark.realdata
-def test_wieliczka_mes_add1_matches_pabutools_and_differs_from_official_as_documented(wieliczka: PbFile) -> None:
-    ours = selection.mes(candidates(wieliczka), list(wieliczka.ballots.items()), wieliczka.budget, completion="add1")
+def test_wieliczka_mes_add1_matches_pabutools_and_differs_from_official_as_documented(
+    wieliczka: PbFile,
+) -> None:
+    ours = selection.mes(
+        candidates(wieliczka), list(wieliczka.ballots.items()), wieliczka.budget, completion="add1"
+    )
     instance, profile = pabutools_of(wieliczka)
     profile_multi = profile.as_multiprofile()
     theirs = method_of_equal_shares(instance, profile_multi, sat_class=Cost_Sat, voter_budget_increment=1)
@@ -123,19 +130,27 @@ def test_wieliczka_mes_add1_matches_pabutools_and_differs_from_official_as_docum
 @pytest.mark.parametrize(
     ("text", "problem"),
     [
-        ("META\nkey;value\nnum_projects;3\nnum_votes;1\nbudget;100\nPROJECTS\nproject_id;cost\n1;10\n2;20\nVOTES\nvoter_id;vote\n1;1,2\n",
-         "num_projects=3"),
-        ("META\nkey;value\nnum_projects;2\nnum_votes;5\nbudget;100\nPROJECTS\nproject_id;cost\n1;10\n2;20\nVOTES\nvoter_id;vote\n1;1,2\n",
-         "num_votes=5"),
-        ("META\nkey;value\nnum_projects;2\nnum_votes;1\nbudget;100\nPROJECTS\nproject_id;cost\n1;10\n2;20\nVOTES\nvoter_id;vote\n1;1,9\n",
-         "未知项目编号 9"),
+        (
+            "META\nkey;value\nnum_projects;3\nnum_votes;1\nbudget;100\nPROJECTS\nproject_id;cost\n1;10\n2;20\nVOTES\nvoter_id;vote\n1;1,2\n",
+            "num_projects=3",
+        ),
+        (
+            "META\nkey;value\nnum_projects;2\nnum_votes;5\nbudget;100\nPROJECTS\nproject_id;cost\n1;10\n2;20\nVOTES\nvoter_id;vote\n1;1,2\n",
+            "num_votes=5",
+        ),
+        (
+            "META\nkey;value\nnum_projects;2\nnum_votes;1\nbudget;100\nPROJECTS\nproject_id;cost\n1;10\n2;20\nVOTES\nvoter_id;vote\n1;1,9\n",
+            "未知项目编号 9",
+        ),
     ],
 )
 def test_inconsistent_pb_is_refused_and_nothing_imported(tree, make_person, text: str, problem: str) -> None:
     staff = make_person("township_staff", tree.township)
     actor = Actor(person=staff)
     round_ = do_create_round(
-        RoundInput(unit=tree.township, year=2026, title="导入", seats=1, selection_rule="greedy", budget="100"),
+        RoundInput(
+            unit=tree.township, year=2026, title="导入", seats=1, selection_rule="greedy", budget="100"
+        ),
         actor=actor,
     )
     events = Event.objects.count()
@@ -158,7 +173,9 @@ def test_import_run_publish_and_export_round_trip(tree, make_person) -> None:
     round_ = do_publish_round(round_, actor=actor)
     pb = parse_pb(text)
     expected = selection.mes(candidates(pb), list(pb.ballots.items()), pb.budget)
-    elected = sorted(Project.objects.filter(status=ProjectStatus.ELECTED).values_list("external_id", flat=True))
+    elected = sorted(
+        Project.objects.filter(status=ProjectStatus.ELECTED).values_list("external_id", flat=True)
+    )
     assert elected == sorted(expected.selected)
     again = parse_pb(export_pabulib(round_))
     assert again.voters == pb.voters and again.ballots == pb.ballots

@@ -52,16 +52,21 @@ def make_round(tree, staff, **kw):
 def recommend(round_, person, tree, title, cost="100000"):
     return do_recommend_project(
         round_,
-        RecommendationInput(title=title, description="理由", unit=tree.community, cost=cost, place="金沙社区", beneficiaries=500),
+        RecommendationInput(
+            title=title,
+            description="理由",
+            unit=tree.community,
+            cost=cost,
+            place="金沙社区",
+            beneficiaries=500,
+        ),
         actor=actor(person),
     )
 
 
 def to_shortlist(round_, tree, staff, station, titles, costs=None):
-    resident = None
     projects = []
-    for i, t in enumerate(titles):
-        resident = resident or round_  # noqa: F841
+    for t in titles:
         projects.append(recommend(round_, station, tree, t, cost=(costs or {}).get(t, "100000")))
     round_ = do_start_screening(round_, actor=actor(staff))
     for p in projects:
@@ -88,7 +93,11 @@ def test_recommend_screen_and_reason_is_public(tree, staff, station, make_person
 
 @pytest.mark.parametrize(
     ("unit", "cost", "code"),
-    [(None, "1000", "unit_required"), ("community", None, "cost_required"), ("community", "-5", "input_invalid")],
+    [
+        (None, "1000", "unit_required"),
+        ("community", None, "cost_required"),
+        ("community", "-5", "input_invalid"),
+    ],
 )
 def test_bad_recommendation_writes_nothing(tree, staff, make_person, unit, cost, code):
     resident = make_person("resident", tree.community)
@@ -97,7 +106,9 @@ def test_bad_recommendation_writes_nothing(tree, staff, make_person, unit, cost,
     with pytest.raises(ActionError) as err:
         do_recommend_project(
             round_,
-            RecommendationInput(title="x", description="y", unit=getattr(tree, unit) if unit else None, cost=cost),
+            RecommendationInput(
+                title="x", description="y", unit=getattr(tree, unit) if unit else None, cost=cost
+            ),
             actor=actor(resident),
         )
     assert err.value.code == code
@@ -167,7 +178,9 @@ def test_seats_vote_majority_of_all_deputies_and_publish(tree, staff, station, m
 
 def test_tie_goes_to_runoff(tree, staff, station, make_person):
     deputies = [make_person("deputy", tree.township, name=f"代表{i}") for i in range(4)]
-    round_, (a, b, c) = to_shortlist(make_round(tree, staff, seats=1), tree, staff, station, ["甲", "乙", "丙"])
+    round_, (a, b, c) = to_shortlist(
+        make_round(tree, staff, seats=1), tree, staff, station, ["甲", "乙", "丙"]
+    )
     round_ = do_open_vote(round_, actor=actor(staff))
     for deputy, chosen in zip(deputies, [[a], [a], [a], [b]], strict=True):
         do_cast_ballot(round_.poll, [str(p.pk) for p in chosen], actor=actor(deputy))
@@ -208,7 +221,12 @@ def test_budget_round_greedy_from_deputies_votes(tree, staff, station, make_pers
     deputies = [make_person("deputy", tree.township, name=f"代表{i}") for i in range(3)]
     round_ = make_round(tree, staff, selection_rule="greedy", budget="500000", title="预算轮")
     round_, (a, b, c) = to_shortlist(
-        round_, tree, staff, station, ["甲", "乙", "丙"], costs={"甲": "300000", "乙": "450000", "丙": "200000"}
+        round_,
+        tree,
+        staff,
+        station,
+        ["甲", "乙", "丙"],
+        costs={"甲": "300000", "乙": "450000", "丙": "200000"},
     )
     round_ = do_open_vote(round_, actor=actor(staff))
     for deputy, chosen in zip(deputies, [[a, b], [a, b], [a, c]], strict=True):
@@ -217,12 +235,13 @@ def test_budget_round_greedy_from_deputies_votes(tree, staff, station, make_pers
     decisions = round_.result["projects"]
     assert decisions[str(a.pk)]["selected"] and decisions[str(c.pk)]["selected"]
     assert not decisions[str(b.pk)]["selected"]
-    assert decisions[str(b.pk)]["explanation"] == "得票 2，排名第2；预算剩余 20万元，不足以支付本项目 45万元，未入选。"
+    assert (
+        decisions[str(b.pk)]["explanation"]
+        == "得票 2，排名第2；预算剩余 20万元，不足以支付本项目 45万元，未入选。"
+    )
 
 
 def test_wrong_role_cannot_create_round(tree, make_person):
     resident = make_person("resident", tree.community)
     with pytest.raises(NotPermitted):
-        do_create_round(
-            RoundInput(unit=tree.township, year=2026, title="x", seats=1), actor=actor(resident)
-        )
+        do_create_round(RoundInput(unit=tree.township, year=2026, title="x", seats=1), actor=actor(resident))
