@@ -188,7 +188,7 @@ def do_second_recommendation(project: Project, *, actor: Actor) -> Recommender:
     """A resident supports (附议) a recommended project; the count helps the screening."""
     if actor.person is None:
         raise NotPermitted("login_required", _("请先登录"))
-    project = Project.objects.select_for_update().select_related("round").get(pk=project.pk)
+    project = Project.objects.select_for_update(of=("self",)).select_related("round").get(pk=project.pk)
     if project.round is None or project.round.state not in (RoundState.COLLECTING, RoundState.SCREENING):
         raise Conflict("round_not_collecting", _("本轮项目征集已经截止"), {})
     if (
@@ -218,7 +218,7 @@ class ScreeningInput:
 
 
 def _locked(project: Project) -> Project:
-    return Project.objects.select_for_update().select_related("round__unit", "unit").get(pk=project.pk)
+    return Project.objects.select_for_update(of=("self",)).select_related("round__unit", "unit").get(pk=project.pk)
 
 
 @transaction.atomic
