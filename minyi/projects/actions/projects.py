@@ -218,7 +218,11 @@ class ScreeningInput:
 
 
 def _locked(project: Project) -> Project:
-    return Project.objects.select_for_update(of=("self",)).select_related("round__unit", "unit").get(pk=project.pk)
+    return (
+        Project.objects.select_for_update(of=("self",))
+        .select_related("round__unit", "unit")
+        .get(pk=project.pk)
+    )
 
 
 @transaction.atomic
