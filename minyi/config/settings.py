@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "minyi.ballots",
     "minyi.deliberation",
     "minyi.voices",
+    "minyi.projects",
     "minyi.portal",
 ]
 
