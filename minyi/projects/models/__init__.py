@@ -15,7 +15,33 @@ from minyi.projects.models.projects import (
 )
 from minyi.projects.models.rounds import Round, RoundState, SelectionRule, TieRule
 
+# P3/P5/P6 (the delivery helper's sub-packages); imported here so Django finds the models.
+from minyi.projects.delivery.models import Delivery, Finding, Milestone, Payment, Problem  # noqa: E402
+from minyi.projects.fund.models import Fund, FundItem, FundItemStatus  # noqa: E402
+from minyi.projects.selfbuild.models import (  # noqa: E402
+    MaintenanceEntry,
+    MaintenanceKind,
+    Need,
+    Procurement,
+    ProcurementKind,
+    SelfBuildRound,
+)
+
 __all__ = [
+    "Delivery",
+    "Finding",
+    "Fund",
+    "FundItem",
+    "FundItemStatus",
+    "MaintenanceEntry",
+    "MaintenanceKind",
+    "Milestone",
+    "Need",
+    "Payment",
+    "Problem",
+    "Procurement",
+    "ProcurementKind",
+    "SelfBuildRound",
     "DepartmentOpinion",
     "OpinionStance",
     "Project",
