@@ -70,7 +70,9 @@ def office_actor(actor: Actor, roles: frozenset[str], unit: Unit, message: str) 
 
 
 def require_manager(actor: Actor, delivery: Delivery) -> Actor:
-    return office_actor(actor, MANAGER_ROLES, delivery.unit, _("只有项目所在村（社区）、乡镇或区的工作人员可以办理"))
+    return office_actor(
+        actor, MANAGER_ROLES, delivery.unit, _("只有项目所在村（社区）、乡镇或区的工作人员可以办理")
+    )
 
 
 # ---- opening a delivery -------------------------------------------------------------------------
@@ -112,7 +114,9 @@ def do_open_delivery(
 def do_open_project_delivery(project: Project, *, actor: Actor) -> Delivery:
     """An elected livelihood project (P2) enters delivery supervision with its cost as the budget."""
     if project.status != ProjectStatus.ELECTED:
-        raise Conflict("project_not_elected", _("只有票决当选的项目才能进入实施监督"), {"status": project.status})
+        raise Conflict(
+            "project_not_elected", _("只有票决当选的项目才能进入实施监督"), {"status": project.status}
+        )
     actor = office_actor(actor, MANAGER_ROLES, project.unit, _("只有项目所在单位的工作人员可以办理"))
     year = project.round.year if project.round is not None and hasattr(project.round, "year") else None
     return do_open_delivery(
@@ -172,7 +176,9 @@ def do_add_milestone(delivery: Delivery, data: MilestoneInput, *, actor: Actor) 
         position=position,
     )
     title = f"{delivery.title} · {milestone.title}"
-    instance = runtime.start(MILESTONE_PROCESS, subject=milestone, unit=delivery.unit, title=title, actor=actor)
+    instance = runtime.start(
+        MILESTONE_PROCESS, subject=milestone, unit=delivery.unit, title=title, actor=actor
+    )
     runtime.transition(instance, "schedule", actor=actor, deadline_at=end_of_day(data.planned_end))
     return milestone
 
@@ -213,7 +219,9 @@ def do_complete_milestone(
     actor = require_manager(actor, milestone.delivery)
     if actual_end > timezone.localdate():
         raise _error("actual_end_future", _("实际完成日期不能晚于今天"), "actual_end")
-    runtime.transition(milestone_instance(milestone), "complete", actor=actor, inputs={"actual_end": actual_end})
+    runtime.transition(
+        milestone_instance(milestone), "complete", actor=actor, inputs={"actual_end": actual_end}
+    )
     milestone.progress, milestone.actual_end = 100, actual_end
     if note.strip():
         milestone.note = note.strip()[:TEXT_MAX]
@@ -252,13 +260,16 @@ def do_record_payment(
     if already + amount > delivery.budget:
         raise _error(
             "over_budget",
-            _("支付后累计 %(total)s 元，超过预算 %(budget)s 元") % {"total": already + amount, "budget": delivery.budget},
+            _("支付后累计 %(total)s 元，超过预算 %(budget)s 元")
+            % {"total": already + amount, "budget": delivery.budget},
             "amount",
             spent=str(already),
             budget=str(delivery.budget),
         )
     check_upload(document)  # refuse a bad file before anything is written
-    attachment = do_store_attachment(document, actor=actor, subject=delivery, unit=delivery.unit, is_public=True)
+    attachment = do_store_attachment(
+        document, actor=actor, subject=delivery, unit=delivery.unit, is_public=True
+    )
     payment = Payment.objects.create(
         delivery=delivery,
         amount=amount,
@@ -433,7 +444,9 @@ def findings_of(subject: models.Model) -> list[Finding]:
 
 
 # Completing a milestone from the generic process page goes through the same action.
-def _perform_complete(instance: ProcessInstance, *, inputs: dict[str, Any], reason: str, actor: Actor) -> Milestone:
+def _perform_complete(
+    instance: ProcessInstance, *, inputs: dict[str, Any], reason: str, actor: Actor
+) -> Milestone:
     value = inputs.get("actual_end")
     try:
         day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))

@@ -55,9 +55,7 @@ class Delivery(models.Model):
         points = getattr(self, "progress_points", None)
         weights = getattr(self, "weight_total", None)
         if not hasattr(self, "weight_total"):
-            sums = self.milestones.aggregate(
-                points=Sum(F("weight") * F("progress")), weights=Sum("weight")
-            )
+            sums = self.milestones.aggregate(points=Sum(F("weight") * F("progress")), weights=Sum("weight"))
             points, weights = sums["points"], sums["weights"]
         return weighted_percent(points, weights)
 

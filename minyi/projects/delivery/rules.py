@@ -16,7 +16,9 @@ PROBLEM_ROLES = frozenset({"deputy", "council_member", "cppcc_member"})
 # Oversight: finance and audit (P5), the discipline commission (P6); read-only, may raise findings.
 FINDING_ROLES = frozenset({"finance", "auditor", "supervisor"})
 # Read-only supervision views: oversight, leaders, inspectors and the liaison stations.
-VIEWER_ROLES = MANAGER_ROLES | FINDING_ROLES | frozenset({"leader", "inspector", "procuratorate", "station_staff"})
+VIEWER_ROLES = (
+    MANAGER_ROLES | FINDING_ROLES | frozenset({"leader", "inspector", "procuratorate", "station_staff"})
+)
 # The chair meeting's office for the special fund (选联工委 / 主任会议) sits at the district.
 FUND_ROLES = frozenset({"district_staff", "leader", "admin"})
 VERIFY_ROLES = frozenset({"township_staff", "district_staff"})

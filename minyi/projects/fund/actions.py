@@ -44,9 +44,15 @@ def do_create_fund(unit: Unit, *, year: int, title: str, total: Decimal | str, a
         raise _error("title_required", _("请填写名称"), "title")
     if Fund.objects.filter(unit=unit, year=year).exists():
         raise Conflict("fund_exists", _("本年度专项资金已设立"), {"field": "year"})
-    fund = Fund.objects.create(unit=unit, year=year, title=title.strip()[:120], total=parse_amount(total, "total"))
+    fund = Fund.objects.create(
+        unit=unit, year=year, title=title.strip()[:120], total=parse_amount(total, "total")
+    )
     record_event(
-        actor=actor, action="projects.fund.create", subject=fund, unit=unit, public=True,
+        actor=actor,
+        action="projects.fund.create",
+        subject=fund,
+        unit=unit,
+        public=True,
         data={"total": str(fund.total), "year": year},
     )
     return fund
@@ -69,8 +75,12 @@ def do_verify_candidate(fund: Fund, voice: Voice, data: VerificationInput, *, ac
         raise Conflict("fund_decided", _("主任会议已作出决定，不能再增加候选项目"), {})
     if voice.kind != VoiceKind.DEPUTY_SUGGESTION:
         raise _error("not_deputy_suggestion", _("只有代表建议可以申请专项资金"), "voice")
-    township = voice.unit if voice.unit.kind == UnitKind.TOWNSHIP else next(
-        (u for u in reversed(list(voice.unit.get_ancestors())) if u.kind == UnitKind.TOWNSHIP), None
+    township = (
+        voice.unit
+        if voice.unit.kind == UnitKind.TOWNSHIP
+        else next(
+            (u for u in reversed(list(voice.unit.get_ancestors())) if u.kind == UnitKind.TOWNSHIP), None
+        )
     )
     if township is None or not township.path.startswith(fund.unit.path):
         raise _error("voice_outside_fund", _("该建议不在本区的乡镇"), "voice")
@@ -94,7 +104,11 @@ def do_verify_candidate(fund: Fund, voice: Voice, data: VerificationInput, *, ac
         verified_by=actor.person,
     )
     record_event(
-        actor=actor, action="projects.fund.verify", subject=fund, unit=township, public=True,
+        actor=actor,
+        action="projects.fund.verify",
+        subject=fund,
+        unit=township,
+        public=True,
         data={"item": item.pk, "voice": voice.tracking_code, "cost": str(item.cost)},
     )
     return item
@@ -133,7 +147,11 @@ def do_screen_item(
     item.status = FundItemStatus.SCREENED
     item.save(update_fields=["livelihood", "within_year", "fairness", "score", "screening_note", "status"])
     record_event(
-        actor=actor, action="projects.fund.screen", subject=item.fund, unit=item.fund.unit, public=True,
+        actor=actor,
+        action="projects.fund.screen",
+        subject=item.fund,
+        unit=item.fund.unit,
+        public=True,
         data={"item": item.pk, "scores": [livelihood, within_year, fairness], "score": str(item.score)},
     )
     return item
@@ -173,7 +191,11 @@ def do_decide_fund(fund: Fund, chosen: Sequence[FundItem], *, note: str, actor: 
     fund.decided_at, fund.decision_note = timezone.now(), note.strip()
     fund.save(update_fields=["decided_at", "decision_note"])
     record_event(
-        actor=actor, action="projects.fund.decide", subject=fund, unit=fund.unit, public=True,
+        actor=actor,
+        action="projects.fund.decide",
+        subject=fund,
+        unit=fund.unit,
+        public=True,
         data={"chosen": sorted(ids), "sum": str(total), "total": str(fund.total)},
     )
     return fund

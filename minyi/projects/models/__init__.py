@@ -4,6 +4,9 @@ Delivery (P3), self-build (P5) and the special fund (P6) live in sub-packages wi
 point at `Project`; nothing of theirs is stored here.
 """
 
+# P3/P5/P6 (the delivery helper's sub-packages); imported here so Django finds the models.
+from minyi.projects.delivery.models import Delivery, Finding, Milestone, Payment, Problem
+from minyi.projects.fund.models import Fund, FundItem, FundItemStatus
 from minyi.projects.models.projects import (
     DepartmentOpinion,
     OpinionStance,
@@ -14,11 +17,7 @@ from minyi.projects.models.projects import (
     Recommender,
 )
 from minyi.projects.models.rounds import Round, RoundState, SelectionRule, TieRule
-
-# P3/P5/P6 (the delivery helper's sub-packages); imported here so Django finds the models.
-from minyi.projects.delivery.models import Delivery, Finding, Milestone, Payment, Problem  # noqa: E402
-from minyi.projects.fund.models import Fund, FundItem, FundItemStatus  # noqa: E402
-from minyi.projects.selfbuild.models import (  # noqa: E402
+from minyi.projects.selfbuild.models import (
     MaintenanceEntry,
     MaintenanceKind,
     Need,

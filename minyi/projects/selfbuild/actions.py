@@ -167,9 +167,16 @@ def do_record_discussion(
     if stage(round_) == "discussing" and round_.needs.count() < 2:
         raise _error("needs_too_few", _("至少收集两个候选项目，村民会议才能比较票决"), "needs")
     runtime.transition(
-        instance_for(round_), "record_discussion", actor=actor, inputs={"held_on": held_on, "attendance": attendance}
+        instance_for(round_),
+        "record_discussion",
+        actor=actor,
+        inputs={"held_on": held_on, "attendance": attendance},
     )
-    round_.meeting_record, round_.meeting_held_on, round_.meeting_attendance = record.strip(), held_on, attendance
+    round_.meeting_record, round_.meeting_held_on, round_.meeting_attendance = (
+        record.strip(),
+        held_on,
+        attendance,
+    )
     round_.save(update_fields=["meeting_record", "meeting_held_on", "meeting_attendance"])
     return round_
 
@@ -234,7 +241,9 @@ class RankedNeed:
     note: str
 
 
-def rank_within_budget(needs: Sequence[Need], votes: dict[str, int], required: int, budget: Decimal) -> list[RankedNeed]:
+def rank_within_budget(
+    needs: Sequence[Need], votes: dict[str, int], required: int, budget: Decimal
+) -> list[RankedNeed]:
     """Order by votes (more first; then cheaper, then earlier); fund those passing while they fit."""
     ordered = sorted(needs, key=lambda n: (-votes.get(str(n.pk), 0), n.cost, n.pk))
     left = budget
@@ -262,7 +271,9 @@ def do_decide(round_: SelfBuildRound, *, committee: str, actor: Actor) -> list[R
     poll = _close(round_.decision_poll, actor)
     result = poll.result or {}
     votes = {key: int(n) for key, n in result.get("ranking", [])}
-    ranked = rank_within_budget(list(round_.needs.all()), votes, int(result.get("required", 1)), round_.budget)
+    ranked = rank_within_budget(
+        list(round_.needs.all()), votes, int(result.get("required", 1)), round_.budget
+    )
     if not any(r.chosen for r in ranked):
         raise Conflict("nothing_chosen", _("没有项目获得通过，请重新议事"), {})
     runtime.transition(instance_for(round_), "decide", actor=actor, inputs={"poll": poll.pk})
@@ -271,7 +282,12 @@ def do_decide(round_: SelfBuildRound, *, committee: str, actor: Actor) -> list[R
         r.need.save(update_fields=["votes", "rank", "chosen", "decision_note"])
         if r.chosen:
             do_open_delivery(
-                r.need, unit=round_.village, title=r.need.title, budget=r.need.cost, year=round_.year, actor=actor
+                r.need,
+                unit=round_.village,
+                title=r.need.title,
+                budget=r.need.cost,
+                year=round_.year,
+                actor=actor,
             )
     round_.committee = committee.strip()
     round_.save(update_fields=["committee"])
@@ -291,7 +307,13 @@ def do_decide(round_: SelfBuildRound, *, committee: str, actor: Actor) -> list[R
 
 @transaction.atomic
 def do_record_procurement(
-    need: Need, *, kind: str, supplier: str, amount: Decimal | str, document: IO[bytes] | Any | None, actor: Actor
+    need: Need,
+    *,
+    kind: str,
+    supplier: str,
+    amount: Decimal | str,
+    document: IO[bytes] | Any | None,
+    actor: Actor,
 ) -> Procurement:
     """A quote or contract, disclosed on the village board with its document (none without one)."""
     round_ = _locked(need.round)
@@ -308,7 +330,9 @@ def do_record_procurement(
     if document is None:
         raise _error("document_required", _("报价单或合同必须上传文件"), "document")
     check_upload(document)
-    attachment = do_store_attachment(document, actor=actor, subject=round_, unit=round_.village, is_public=True)
+    attachment = do_store_attachment(
+        document, actor=actor, subject=round_, unit=round_.village, is_public=True
+    )
     item = Procurement.objects.create(
         need=need,
         kind=kind,
@@ -332,7 +356,9 @@ def do_record_procurement(
 def deliveries_of(round_: SelfBuildRound) -> list[Delivery]:
     ids = [str(pk) for pk in round_.needs.filter(chosen=True).values_list("pk", flat=True)]
     return list(
-        Delivery.objects.with_progress().filter(subject_type="projects.need", subject_id__in=ids).order_by("pk")
+        Delivery.objects.with_progress()
+        .filter(subject_type="projects.need", subject_id__in=ids)
+        .order_by("pk")
     )
 
 
@@ -344,7 +370,9 @@ def do_finish_building(round_: SelfBuildRound, *, actor: Actor) -> SelfBuildRoun
     unfinished = [d.title for d in deliveries_of(round_) if d.weight_total is None or d.progress < 100]
     if unfinished:
         raise Conflict(
-            "not_finished", _("以下项目尚未完工：%(titles)s") % {"titles": "、".join(unfinished)}, {"titles": unfinished}
+            "not_finished",
+            _("以下项目尚未完工：%(titles)s") % {"titles": "、".join(unfinished)},
+            {"titles": unfinished},
         )
     runtime.transition(instance_for(round_), "finish_building", actor=actor)
     return round_
@@ -409,13 +437,19 @@ def do_conclude_acceptance(
     if (poll.result or {}).get("passed"):
         if caretaker is None:
             raise _error("caretaker_required", _("验收通过后须明确管护人"), "caretaker")
-        runtime.transition(instance_for(round_), "accept", actor=actor, inputs={"poll": poll.pk, "caretaker": caretaker})
+        runtime.transition(
+            instance_for(round_), "accept", actor=actor, inputs={"poll": poll.pk, "caretaker": caretaker}
+        )
         round_.caretaker = caretaker
         round_.evaluation_ref = request_effect_evaluation(round_, actor=actor)
         round_.save(update_fields=["caretaker", "evaluation_ref"])
     else:
         runtime.transition(
-            instance_for(round_), "rework", actor=actor, inputs={"poll": poll.pk}, reason=reason or _("验收未通过")
+            instance_for(round_),
+            "rework",
+            actor=actor,
+            inputs={"poll": poll.pk},
+            reason=reason or _("验收未通过"),
         )
         round_.acceptance_poll = None
         round_.save(update_fields=["acceptance_poll"])
@@ -442,7 +476,12 @@ def do_log_maintenance(
     if done_on > timezone.localdate():
         raise _error("done_on_future", _("日期不能晚于今天"), "done_on")
     entry = MaintenanceEntry.objects.create(
-        round=round_, kind=kind, done_on=done_on, text=text.strip(), logged_by=person, logged_at=timezone.now()
+        round=round_,
+        kind=kind,
+        done_on=done_on,
+        text=text.strip(),
+        logged_by=person,
+        logged_at=timezone.now(),
     )
     record_event(
         actor=actor,
@@ -459,6 +498,9 @@ def yearly_check_due(round_: SelfBuildRound, today: dt.date | None = None) -> bo
     """In 民管, a yearly check is due when none was logged in the last year."""
     today = today or timezone.localdate()
     last = (
-        round_.maintenance.filter(kind=MaintenanceKind.YEARLY_CHECK).order_by("-done_on").values_list("done_on", flat=True).first()
+        round_.maintenance.filter(kind=MaintenanceKind.YEARLY_CHECK)
+        .order_by("-done_on")
+        .values_list("done_on", flat=True)
+        .first()
     )
     return last is None or (today - last).days >= YEARLY_CHECK_DAYS

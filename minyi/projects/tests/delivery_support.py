@@ -27,22 +27,24 @@ def png(name: str = "site.png") -> SimpleUploadedFile:
 
 
 def pdf(name: str = "invoice.pdf") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", content_type="application/pdf")
+    return SimpleUploadedFile(
+        name, b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", content_type="application/pdf"
+    )
 
 
 def actor(person: Any) -> Actor:
     return Actor(person=person)
 
 
-@pytest.fixture
-def voices_setup(db: None, system: Actor) -> Category:
+@pytest.fixture(name="voices_setup")
+def voices_setup_fixture(db: None, system: Actor) -> Category:
     ensure_default_channels(actor=system)
     # No category action on main; the deployment creates this category (MINYI_DELIVERY_PROBLEM_CATEGORY).
     return Category.objects.create(code="project_supervision", name="项目实施监督")
 
 
-@pytest.fixture
-def people(tree: Any, make_person: Any) -> dict[str, Any]:
+@pytest.fixture(name="people")
+def people_fixture(tree: Any, make_person: Any) -> dict[str, Any]:
     return {
         "township": make_person("township_staff", tree.township, name="镇干部"),
         "village": make_person("community_staff", tree.community, name="村干部"),
@@ -57,12 +59,24 @@ def people(tree: Any, make_person: Any) -> dict[str, Any]:
     }
 
 
-@pytest.fixture
-def delivery(tree: Any, people: dict[str, Any], system: Actor) -> Delivery:
+@pytest.fixture(name="delivery")
+def delivery_fixture(tree: Any, people: dict[str, Any], system: Actor) -> Delivery:
     d = do_open_delivery(
-        tree.township, unit=tree.township, title="青云街道老旧小区路灯改造", budget=Decimal("200000"), year=2026,
+        tree.township,
+        unit=tree.township,
+        title="青云街道老旧小区路灯改造",
+        budget=Decimal("200000"),
+        year=2026,
         actor=system,
     )
-    do_add_milestone(d, MilestoneInput("设计", TODAY, TODAY + dt.timedelta(days=10), weight=1), actor=actor(people["township"]))
-    do_add_milestone(d, MilestoneInput("施工", TODAY, TODAY + dt.timedelta(days=40), weight=3), actor=actor(people["township"]))
+    do_add_milestone(
+        d,
+        MilestoneInput("设计", TODAY, TODAY + dt.timedelta(days=10), weight=1),
+        actor=actor(people["township"]),
+    )
+    do_add_milestone(
+        d,
+        MilestoneInput("施工", TODAY, TODAY + dt.timedelta(days=40), weight=3),
+        actor=actor(people["township"]),
+    )
     return d

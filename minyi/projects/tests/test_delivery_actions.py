@@ -28,11 +28,11 @@ from minyi.projects.delivery.models import Delivery, Finding, Payment, Problem
 from minyi.projects.tests.delivery_support import (  # noqa: F401
     TODAY,
     actor,
-    delivery,
+    delivery_fixture,
     pdf,
-    people,
+    people_fixture,
     png,
-    voices_setup,
+    voices_setup_fixture,
 )
 from minyi.voices.models import Voice
 
@@ -88,7 +88,9 @@ def test_payment_needs_a_document_and_fits_the_budget(delivery: Delivery, people
     with pytest.raises(ActionError) as error:
         do_record_payment(delivery, data, document=None, actor=staff)
     assert error.value.code == "document_required"
-    assert Payment.objects.count() == 0 and Attachment.objects.count() == 0 and Event.objects.count() == events
+    assert (
+        Payment.objects.count() == 0 and Attachment.objects.count() == 0 and Event.objects.count() == events
+    )
     payment = do_record_payment(delivery, data, document=pdf(), actor=staff)
     assert payment.document.is_public
     assert Event.objects.filter(action="projects.delivery.payment").count() == 1
@@ -134,7 +136,9 @@ def test_problem_becomes_a_voice_at_the_township(
 
 def test_findings_are_raised_by_oversight_and_answered(delivery: Delivery, people: dict[str, Any]) -> None:
     for role in ("finance", "auditor", "supervisor"):
-        do_raise_finding(delivery, unit=delivery.unit, text=f"{role}：凭证日期不符", actor=actor(people[role]))
+        do_raise_finding(
+            delivery, unit=delivery.unit, text=f"{role}：凭证日期不符", actor=actor(people[role])
+        )
     with pytest.raises(NotPermitted):
         do_raise_finding(delivery, unit=delivery.unit, text="x", actor=actor(people["deputy"]))
     finding = Finding.objects.filter(role="finance").get()

@@ -22,7 +22,7 @@ from minyi.projects.fund.actions import (
     weighted_score,
 )
 from minyi.projects.fund.models import FundItem, FundItemStatus
-from minyi.projects.tests.delivery_support import TODAY, actor, people, voices_setup  # noqa: F401
+from minyi.projects.tests.delivery_support import TODAY, actor, people_fixture, voices_setup_fixture  # noqa: F401
 from minyi.voices.actions.suggestions import SuggestionInput, do_file_suggestion
 
 
@@ -31,8 +31,14 @@ def suggestions(tree: Any, people: dict[str, Any], voices_setup: Any) -> list[An
     return [
         do_file_suggestion(
             SuggestionInput(
-                kind="deputy_suggestion", title=title, content="群众反映强烈", category=voices_setup,
-                area="welfare", term="第十八届", session="闭会期间", unit=tree.township,
+                kind="deputy_suggestion",
+                title=title,
+                content="群众反映强烈",
+                category=voices_setup,
+                area="welfare",
+                term="第十八届",
+                session="闭会期间",
+                unit=tree.township,
             ),
             actor=Actor(person=people["deputy"], role="deputy"),
         )
@@ -42,12 +48,16 @@ def suggestions(tree: Any, people: dict[str, Any], voices_setup: Any) -> list[An
 
 def verify(fund: Any, voice: Any, people: dict[str, Any], cost: str) -> FundItem:
     return do_verify_candidate(
-        fund, voice, VerificationInput(voice.title, cost, "第一调研组", TODAY, "必要、紧迫、可行"),
+        fund,
+        voice,
+        VerificationInput(voice.title, cost, "第一调研组", TODAY, "必要、紧迫、可行"),
         actor=actor(people["township"]),
     )
 
 
-@override_settings(MINYI_FUND_WEIGHT_LIVELIHOOD=2, MINYI_FUND_WEIGHT_WITHIN_YEAR=1, MINYI_FUND_WEIGHT_FAIRNESS=1)
+@override_settings(
+    MINYI_FUND_WEIGHT_LIVELIHOOD=2, MINYI_FUND_WEIGHT_WITHIN_YEAR=1, MINYI_FUND_WEIGHT_FAIRNESS=1
+)
 def test_weights_are_configuration() -> None:
     assert weighted_score(100, 0, 0) == Decimal("50.00")
 
@@ -55,11 +65,23 @@ def test_weights_are_configuration() -> None:
 def test_fund_flow(tree: Any, people: dict[str, Any], suggestions: list[Any]) -> None:
     office = actor(people["district"])
     with pytest.raises(NotPermitted):
-        do_create_fund(tree.district, year=2026, title="专项资金", total="7400000", actor=actor(people["township"]))
-    fund = do_create_fund(tree.district, year=2026, title="2026年代表建议办理专项资金", total="7400000", actor=office)
+        do_create_fund(
+            tree.district, year=2026, title="专项资金", total="7400000", actor=actor(people["township"])
+        )
+    fund = do_create_fund(
+        tree.district, year=2026, title="2026年代表建议办理专项资金", total="7400000", actor=office
+    )
     with pytest.raises(NotPermitted):
-        do_verify_candidate(fund, suggestions[0], VerificationInput("x", "1", "g", TODAY, "f"), actor=actor(people["outsider"]))
-    a, b, c = (verify(fund, v, people, cost) for v, cost in zip(suggestions, ("3000000", "4000000", "1000000")))
+        do_verify_candidate(
+            fund,
+            suggestions[0],
+            VerificationInput("x", "1", "g", TODAY, "f"),
+            actor=actor(people["outsider"]),
+        )
+    a, b, c = (
+        verify(fund, v, people, cost)
+        for v, cost in zip(suggestions, ("3000000", "4000000", "1000000"), strict=True)
+    )
     assert a.township == tree.township and a.status == FundItemStatus.CANDIDATE
     do_screen_item(a, livelihood=90, within_year=80, fairness=70, actor=office)  # 40·90+30·80+30·70 = 81
     do_screen_item(b, livelihood=60, within_year=90, fairness=80, actor=office)
