@@ -23,7 +23,7 @@ from minyi.core.engine import runtime
 from minyi.core.engine.steps import register_step
 from minyi.core.errors import ActionError, Conflict, NotPermitted
 from minyi.core.files import check_upload
-from minyi.core.models import ProcessInstance, Unit
+from minyi.core.models import Person, ProcessInstance, Unit
 from minyi.core.models.channels import ChannelCode
 from minyi.core.models.units import UnitKind
 from minyi.core.record.write import record_event
@@ -67,6 +67,13 @@ def office_actor(actor: Actor, roles: frozenset[str], unit: Unit, message: str) 
     if grant is None:
         raise NotPermitted("not_permitted", message)
     return actor if actor.role else Actor(person=actor.person, role=grant.role, unit=grant.unit)
+
+
+def acting_person(actor: Actor) -> Person:
+    """Records that name who did it (payments, findings) need a person, not the platform."""
+    if actor.person is None:
+        raise NotPermitted("person_required", _("此操作须由具体人员办理"))
+    return actor.person
 
 
 def require_manager(actor: Actor, delivery: Delivery) -> Actor:
@@ -277,7 +284,7 @@ def do_record_payment(
         payee=data.payee.strip()[:120],
         purpose=data.purpose.strip()[:200],
         document=attachment,
-        recorded_by=actor.person,
+        recorded_by=acting_person(actor),
         recorded_at=timezone.now(),
     )
     record_event(
@@ -361,7 +368,11 @@ def do_file_problem(
             channel_code=ChannelCode.MOBILE,
         )
         problem = Problem.objects.create(
-            delivery=delivery, filed_by=actor.person, text=text, voice=result.voice, filed_at=timezone.now()
+            delivery=delivery,
+            filed_by=acting_person(actor),
+            text=text,
+            voice=result.voice,
+            filed_at=timezone.now(),
         )
         record_event(
             actor=actor,
@@ -390,7 +401,7 @@ def do_raise_finding(subject: models.Model, *, unit: Unit, text: str, actor: Act
         subject_type=kind,
         subject_id=pk,
         unit=unit,
-        raised_by=actor.person,
+        raised_by=acting_person(actor),
         role=actor.role,
         text=text,
         raised_at=timezone.now(),

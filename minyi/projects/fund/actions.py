@@ -20,7 +20,7 @@ from minyi.core.errors import ActionError, Conflict
 from minyi.core.models import Unit
 from minyi.core.models.units import UnitKind
 from minyi.core.record.write import record_event
-from minyi.projects.delivery.actions import do_open_delivery, office_actor, parse_amount
+from minyi.projects.delivery.actions import acting_person, do_open_delivery, office_actor, parse_amount
 from minyi.projects.delivery.rules import FUND_ROLES, VERIFY_ROLES
 from minyi.projects.fund.models import Fund, FundItem, FundItemStatus
 from minyi.voices.models import Voice, VoiceKind
@@ -101,7 +101,7 @@ def do_verify_candidate(fund: Fund, voice: Voice, data: VerificationInput, *, ac
         verification_group=data.group.strip()[:200],
         verified_on=data.verified_on,
         verification=data.finding.strip(),
-        verified_by=actor.person,
+        verified_by=acting_person(actor),
     )
     record_event(
         actor=actor,

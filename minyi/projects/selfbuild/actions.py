@@ -31,7 +31,7 @@ from minyi.core.models import Person, ProcessInstance, Unit
 from minyi.core.models.units import UnitKind
 from minyi.core.record.write import record_event
 from minyi.core.subjects import subject_ref
-from minyi.projects.delivery.actions import do_open_delivery, office_actor, parse_amount
+from minyi.projects.delivery.actions import acting_person, do_open_delivery, office_actor, parse_amount
 from minyi.projects.delivery.models import Delivery
 from minyi.projects.selfbuild.models import (
     MaintenanceEntry,
@@ -339,7 +339,7 @@ def do_record_procurement(
         supplier=supplier.strip()[:120],
         amount=value,
         document=attachment,
-        recorded_by=actor.person,
+        recorded_by=acting_person(actor),
         recorded_at=timezone.now(),
     )
     record_event(
@@ -367,7 +367,9 @@ def do_finish_building(round_: SelfBuildRound, *, actor: Actor) -> SelfBuildRoun
     round_ = _locked(round_)
     actor = committee_actor(actor, round_)
     require_stage(round_, "building")
-    unfinished = [d.title for d in deliveries_of(round_) if d.weight_total is None or d.progress < 100]
+    unfinished = [
+        d.title for d in deliveries_of(round_) if getattr(d, "weight_total", None) is None or d.progress < 100
+    ]
     if unfinished:
         raise Conflict(
             "not_finished",
@@ -480,7 +482,7 @@ def do_log_maintenance(
         kind=kind,
         done_on=done_on,
         text=text.strip(),
-        logged_by=person,
+        logged_by=acting_person(actor),
         logged_at=timezone.now(),
     )
     record_event(
