@@ -195,6 +195,19 @@ MINYI_VOICE_HOTSPOT_MIN_PERCENT = env.integer("MINYI_VOICE_HOTSPOT_MIN_PERCENT",
 MINYI_VOICE_HOTSPOT_MIN_ITEMS = env.integer("MINYI_VOICE_HOTSPOT_MIN_ITEMS", 2)
 MINYI_VOICE_HOTSPOT_MAX_ITEMS = env.integer("MINYI_VOICE_HOTSPOT_MAX_ITEMS", 5000)
 
+# Projects P3/P5/P6 (delivery helper). Problems filed on a project (民呼我督) become voices of this
+# category (a voices Category code; the deployment creates it). Villagers' assembly (村民委员会组织法
+# 第二十二条): more than half of the adult villagers present, decisions by more than half of those
+# present. Special fund screening (seed 003 武鸣区): relative weights of the three principles.
+MINYI_DELIVERY_PROBLEM_CATEGORY = env.text("MINYI_DELIVERY_PROBLEM_CATEGORY", "project_supervision")
+MINYI_VILLAGE_ASSEMBLY_QUORUM_NUMERATOR = env.integer("MINYI_VILLAGE_ASSEMBLY_QUORUM_NUMERATOR", 1)
+MINYI_VILLAGE_ASSEMBLY_QUORUM_DENOMINATOR = env.integer("MINYI_VILLAGE_ASSEMBLY_QUORUM_DENOMINATOR", 2)
+MINYI_VILLAGE_ASSEMBLY_QUORUM_STRICT = env.flag("MINYI_VILLAGE_ASSEMBLY_QUORUM_STRICT", True)
+MINYI_VILLAGE_DECISION_RULE = env.text("MINYI_VILLAGE_DECISION_RULE", "half_of_present")
+MINYI_FUND_WEIGHT_LIVELIHOOD = env.integer("MINYI_FUND_WEIGHT_LIVELIHOOD", 40)
+MINYI_FUND_WEIGHT_WITHIN_YEAR = env.integer("MINYI_FUND_WEIGHT_WITHIN_YEAR", 30)
+MINYI_FUND_WEIGHT_FAIRNESS = env.integer("MINYI_FUND_WEIGHT_FAIRNESS", 30)
+
 MINYI_SITE_NAME = env.text("MINYI_SITE_NAME", "示范市民意平台")
 # Public address of the site, used to make absolute links in emails and SMS.
 MINYI_SITE_URL = env.text("MINYI_SITE_URL", "http://127.0.0.1:8000")

@@ -19,6 +19,7 @@ from minyi.core.errors import NotFound
 from minyi.core.models import Unit
 from minyi.projects.actions.pabulib_io import export_pabulib
 from minyi.projects.actions.projects import RecommendationInput, do_recommend_project
+from minyi.projects.delivery.api import router as delivery_router
 from minyi.projects.models import Project, Round, RoundState
 
 router = Router(tags=["projects"])
@@ -124,3 +125,6 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(export_pabulib(round_), content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="round-{round_.pk}.pb"'
     return response
+
+# P3/P5/P6 endpoints.
+router.add_router("", delivery_router)

@@ -9,3 +9,4 @@ class ProjectsConfig(AppConfig):
     def ready(self) -> None:
         # Registers the round-process steps, subject URLs and public action labels.
         from minyi.projects.actions import rounds  # noqa: F401
+        from minyi.projects.delivery import ready  # noqa: F401  (P3/P5/P6, delivery helper)

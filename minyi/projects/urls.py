@@ -1,6 +1,14 @@
-"""Projects pages, mounted at /projects/."""
+"""Projects pages, mounted at /projects/: rounds (P1/P2), delivery (P3), self-build (P5), the fund (P6)."""
 
+from minyi.projects.delivery import views as delivery_views
+from minyi.projects.fund import views as fund_views
+from minyi.projects.selfbuild import views as selfbuild_views
 from minyi.projects.views import urlpatterns as page_patterns
 
 app_name = "projects"
-urlpatterns = [*page_patterns]
+urlpatterns = [
+    *page_patterns,
+    *delivery_views.urlpatterns,
+    *selfbuild_views.urlpatterns,
+    *fund_views.urlpatterns,
+]

@@ -80,6 +80,10 @@ DEFAULT_CATEGORIES: tuple[DefaultCategory, ...] = (
     DefaultCategory(
         "utilities", "水电气", "公用事业", "停水停电停气、管网、缴费", "停水,停电,燃气,水压,管道"
     ),
+    DefaultCategory(
+        "project_supervision", "民生项目监督", "项目监督", "民生实事、村民自建等项目建设中的问题（民呼我督）",
+        "工程,施工,质量,进度,项目"
+    ),
     DefaultCategory("other", "其他", "其他", "不属于以上类别的事项", ""),
 )
 
