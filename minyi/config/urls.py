@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/", api.urls),
     path("voices/", include("minyi.voices.urls")),
     path("deliberation/", include("minyi.deliberation.urls")),
+    path("surveys/", include("minyi.surveys.urls")),
     path("open311/v2/", include("minyi.voices.open311.urls")),
     path("", include("minyi.core.urls")),
     path("", include("minyi.portal.urls")),
