@@ -174,6 +174,8 @@ def compute_results(survey: Survey, *, with_texts: bool = False) -> SurveyResult
                     figures.shares[key] = Decimal(figures.counts[key]) * HUNDRED / figures.answered
                 for row, _label in question.rows:
                     counts = figures.matrix.setdefault(row, {})
+                    for k, _l in question.options:
+                        counts.setdefault(k, 0)
                     answered_row = sum(counts.values())
                     figures.matrix_shares[row] = {
                         k: Decimal(counts.get(k, 0)) * HUNDRED / answered_row
