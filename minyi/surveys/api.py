@@ -162,7 +162,9 @@ def respond(request: HttpRequest, token: Text, payload: RespondIn) -> Any:
     submitted = do_submit_response(
         group, payload.answers, actor=Actor(person=person, role="respondent"), device_key=payload.device_key
     )
-    return SubmittedOut(survey_id=submitted.survey_id, group_id=submitted.group_id, answered=submitted.answered)
+    return SubmittedOut(
+        survey_id=submitted.survey_id, group_id=submitted.group_id, answered=submitted.answered
+    )
 
 
 @router.get("/{survey_id}/results", response={200: ResultsOut, **ERRORS}, auth=None)

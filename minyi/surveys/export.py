@@ -88,7 +88,9 @@ def _raw(sheet: Worksheet, survey: Survey, questions: list[Question]) -> None:
                 cells.append(_num(answers[0].value) if answers else None)
             elif q.kind == QuestionKind.MATRIX:
                 options, rows = q.option_labels, q.row_labels
-                cells.append("；".join(f"{rows.get(a.row, a.row)}：{options.get(a.choice, a.choice)}" for a in answers))
+                cells.append(
+                    "；".join(f"{rows.get(a.row, a.row)}：{options.get(a.choice, a.choice)}" for a in answers)
+                )
             elif q.kind == QuestionKind.TEXT:
                 cells.append(_safe(answers[0].text) if answers else "")
             else:
@@ -101,7 +103,9 @@ def survey_workbook(survey: Survey) -> bytes:
     """Aggregates and anonymised raw answers, in a constant number of queries."""
     results = compute_results(survey)
     book = Workbook()
-    _aggregates(book.active, results)
+    first = book.active
+    assert isinstance(first, Worksheet)
+    _aggregates(first, results)
     _raw(book.create_sheet(), survey, [qr.question for qr in results.questions])
     out = io.BytesIO()
     book.save(out)

@@ -83,12 +83,16 @@ class SurveyResults:
     @property
     def rating_index(self) -> Decimal | None:
         """Mean satisfaction index over the rating questions (overall figures)."""
-        values = [q.overall.index for q in self.questions if q.question.is_rating and q.overall.index is not None]
+        values = [
+            q.overall.index for q in self.questions if q.question.is_rating and q.overall.index is not None
+        ]
         return sum(values, Decimal(0)) / len(values) if values else None
 
     def summary(self) -> dict[str, Any]:
         return {
-            "groups": [{"name": g.name, "weight": str(g.weight), "responses": g.responses} for g in self.groups],
+            "groups": [
+                {"name": g.name, "weight": str(g.weight), "responses": g.responses} for g in self.groups
+            ],
             "questions": {q.question.key: q.overall.as_json() for q in self.questions},
         }
 
@@ -118,7 +122,9 @@ def _overall(question: Question, groups: list[GroupInfo], by_group: list[Figures
             if share is not None:
                 overall.shares[key] = share
     for row, _label in question.rows:
-        overall.matrix[row] = {k: sum(f.matrix.get(row, {}).get(k, 0) for f in by_group) for k, _l in question.options}
+        overall.matrix[row] = {
+            k: sum(f.matrix.get(row, {}).get(k, 0) for f in by_group) for k, _l in question.options
+        }
         overall.matrix_shares[row] = {}
         for key, _l in question.options:
             share = _weighted([(w, f.matrix_shares.get(row, {}).get(key, Decimal(0))) for w, f in present])
@@ -133,9 +139,9 @@ def compute_results(survey: Survey, *, with_texts: bool = False) -> SurveyResult
     """Aggregate `survey` in four queries (five with the open-text answers)."""
     groups = [
         GroupInfo(pk=g.pk, name=g.name, weight=g.weight, responses=g.n)
-        for g in RespondentGroup.objects.filter(survey=survey).annotate(n=Count("responses")).order_by(
-            "position", "pk"
-        )
+        for g in RespondentGroup.objects.filter(survey=survey)
+        .annotate(n=Count("responses"))
+        .order_by("position", "pk")
     ]
     questions = list(Question.objects.filter(survey=survey).select_related("section"))
     answers = Answer.objects.filter(question__survey=survey)
@@ -160,7 +166,9 @@ def compute_results(survey: Survey, *, with_texts: bool = False) -> SurveyResult
             figures.counts[row["choice"]] = row["n"]
     texts: dict[int, list[str]] = defaultdict(list)
     if with_texts:
-        for qid, text in answers.exclude(text="").order_by("question_id", "id").values_list("question_id", "text"):
+        for qid, text in (
+            answers.exclude(text="").order_by("question_id", "id").values_list("question_id", "text")
+        ):
             texts[qid].append(text)
 
     results = []

@@ -92,7 +92,11 @@ def create_effect_evaluation(
         do_add_question(
             survey,
             QuestionInput(
-                kind=QuestionKind.RATING5, text=text, key=key, section=rating, help_text=_("1 分最差，5 分最好")
+                kind=QuestionKind.RATING5,
+                text=text,
+                key=key,
+                section=rating,
+                help_text=_("1 分最差，5 分最好"),
             ),
             actor=actor,
         )

@@ -76,7 +76,9 @@ def _answer_rows(question: Question, value: Any) -> list[Answer]:
         except (InvalidOperation, ValueError):
             number = None
         if number is None or not number.is_finite() or number != number.to_integral_value():
-            raise ValueError("rating_invalid", _("请选择 %(low)d 到 %(high)d 之间的整数") % {"low": low, "high": high})
+            raise ValueError(
+                "rating_invalid", _("请选择 %(low)d 到 %(high)d 之间的整数") % {"low": low, "high": high}
+            )
         if not low <= number <= high:
             raise ValueError(
                 "rating_out_of_scale",

@@ -55,7 +55,9 @@ def make_survey(tree: Any, staff: Person, reps: list[Person], deputies: list[Per
         first = do_add_section(survey, "基本情况", actor=actor)
         do_add_question(
             survey,
-            QuestionInput(kind="single", text="您的年龄段", options=["30岁以下", "30–60岁", "60岁以上"], section=first),
+            QuestionInput(
+                kind="single", text="您的年龄段", options=["30岁以下", "30–60岁", "60岁以上"], section=first
+            ),
             actor=actor,
         )
         do_add_question(
@@ -90,10 +92,14 @@ def make_survey(tree: Any, staff: Person, reps: list[Person], deputies: list[Per
             actor=actor,
         )
         do_add_group(
-            survey, GroupInput(name="居民代表", weight="0.5", access=Access.INVITED, invitees=reps), actor=actor
+            survey,
+            GroupInput(name="居民代表", weight="0.5", access=Access.INVITED, invitees=reps),
+            actor=actor,
         )
         do_add_group(
-            survey, GroupInput(name="人大代表", weight="0.3", access=Access.INVITED, invitees=deputies), actor=actor
+            survey,
+            GroupInput(name="人大代表", weight="0.3", access=Access.INVITED, invitees=deputies),
+            actor=actor,
         )
         if open_public:
             do_add_group(survey, GroupInput(name="受益群众", weight="0.2"), actor=actor)

@@ -58,9 +58,18 @@ def test_survey_built_with_every_question_kind(make_survey: Any) -> None:
         ({"kind": "single", "text": "单选", "options": ["甲", "甲"]}, "option_repeated"),
         ({"kind": "single", "text": "  ", "options": ["甲", "乙"]}, "question_text_required"),
         ({"kind": "vote", "text": "未知"}, "question_kind_unknown"),
-        ({"kind": "multiple", "text": "多选", "options": ["甲", "乙"], "max_choices": 3}, "choice_limits_invalid"),
         (
-            {"kind": "multiple", "text": "多选", "options": ["甲", "乙", "丙"], "min_choices": 3, "max_choices": 2},
+            {"kind": "multiple", "text": "多选", "options": ["甲", "乙"], "max_choices": 3},
+            "choice_limits_invalid",
+        ),
+        (
+            {
+                "kind": "multiple",
+                "text": "多选",
+                "options": ["甲", "乙", "丙"],
+                "min_choices": 3,
+                "max_choices": 2,
+            },
             "choice_limits_invalid",
         ),
         ({"kind": "rating5", "text": "评分", "options": ["甲", "乙"]}, "options_not_allowed"),
@@ -68,7 +77,10 @@ def test_survey_built_with_every_question_kind(make_survey: Any) -> None:
         ({"kind": "matrix", "text": "矩阵", "options": ["好", "差"]}, "rows_required"),
         ({"kind": "text", "text": "填空", "max_length": 0}, "max_length_invalid"),
         ({"kind": "text", "text": "填空", "max_length": 100000}, "max_length_invalid"),
-        ({"kind": "single", "text": "单选", "options": ["甲", "乙"], "satisfied": ["9"]}, "satisfied_invalid"),
+        (
+            {"kind": "single", "text": "单选", "options": ["甲", "乙"], "satisfied": ["9"]},
+            "satisfied_invalid",
+        ),
     ],
 )
 def test_bad_question_refused_nothing_written(make_survey: Any, staff: Any, data: dict, code: str) -> None:
@@ -155,6 +167,8 @@ def test_bad_survey_input(tree: Any, staff: Any) -> None:
         do_create_survey(SurveyInput(unit=tree.community, title=" "), actor=staff_actor(staff))
     assert err.value.code == "title_required"
     with pytest.raises(ActionError) as err:
-        do_create_survey(SurveyInput(unit=tree.community, title="t", anonymity="half"), actor=staff_actor(staff))
+        do_create_survey(
+            SurveyInput(unit=tree.community, title="t", anonymity="half"), actor=staff_actor(staff)
+        )
     assert err.value.code == "anonymity_unknown"
     assert not Survey.objects.exists()

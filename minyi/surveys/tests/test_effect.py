@@ -42,7 +42,11 @@ def answer(overall: str, quality: int = 4) -> dict[str, Any]:
 
 
 def test_standard_questionnaire_for_any_subject(evaluation: Survey, tree: Any) -> None:
-    assert (evaluation.kind, evaluation.subject_type, evaluation.subject_id) == ("effect", "core.unit", str(tree.community.pk))
+    assert (evaluation.kind, evaluation.subject_type, evaluation.subject_id) == (
+        "effect",
+        "core.unit",
+        str(tree.community.pk),
+    )
     assert evaluation.state == "draft"
     keys = list(Question.objects.filter(survey=evaluation).values_list("key", "kind"))
     assert keys == [
@@ -55,18 +59,25 @@ def test_standard_questionnaire_for_any_subject(evaluation: Survey, tree: Any) -
     overall = Question.objects.get(survey=evaluation, key="overall")
     assert [label for _k, label in overall.options] == ["满意", "基本满意", "不满意"]
     assert overall.satisfied_keys == ["satisfied", "basic"]
-    assert events(evaluation, "surveys.survey.create")[0].data["subject"] == ["core.unit", str(tree.community.pk)]
+    assert events(evaluation, "surveys.survey.create")[0].data["subject"] == [
+        "core.unit",
+        str(tree.community.pk),
+    ]
 
 
 def test_subject_unit_is_used_or_required(tree: Any, staff: Any, make_person: Any) -> None:
     person = make_person("deputy", tree.station)
     grant = RoleGrant.objects.get(person=person)  # a model with a `unit`
-    survey = create_effect_evaluation(grant, title="评价", groups=[GroupInput(name="群众", weight=1)], actor=staff_actor(staff))
+    survey = create_effect_evaluation(
+        grant, title="评价", groups=[GroupInput(name="群众", weight=1)], actor=staff_actor(staff)
+    )
     assert survey.unit == tree.station
     expected = timezone.localdate() + dt.timedelta(days=180)
     assert survey.open_at == expected
     with pytest.raises(ActionError) as err:
-        create_effect_evaluation(tree.city, title="评价", groups=[GroupInput(name="群众", weight=1)], actor=staff_actor(staff))
+        create_effect_evaluation(
+            tree.city, title="评价", groups=[GroupInput(name="群众", weight=1)], actor=staff_actor(staff)
+        )
     assert err.value.code == "unit_required"
     with pytest.raises(ActionError) as err:
         create_effect_evaluation(grant, title="评价", groups=[], actor=staff_actor(staff))
@@ -98,7 +109,9 @@ def test_task_skips_a_survey_that_cannot_open(tree: Any, staff: Any) -> None:
     assert survey.state == "draft"
 
 
-def test_effect_result_weighted_satisfaction_and_grade(evaluation: Survey, reps: list, deputies: list) -> None:
+def test_effect_result_weighted_satisfaction_and_grade(
+    evaluation: Survey, reps: list, deputies: list
+) -> None:
     assert effect_result(evaluation) is None  # the survey itself is not evaluated
     open_due_evaluations(evaluation.open_at)
     groups = {g.name: g for g in RespondentGroup.objects.select_related("survey").filter(survey=evaluation)}
@@ -121,7 +134,12 @@ def test_effect_result_weighted_satisfaction_and_grade(evaluation: Survey, reps:
 
 
 def test_grade_bands_are_configurable() -> None:
-    assert [grade_of(Decimal(v)) for v in ("80", "79.99", "60", "59.99")] == ["satisfied", "basic", "basic", "unsatisfied"]
+    assert [grade_of(Decimal(v)) for v in ("80", "79.99", "60", "59.99")] == [
+        "satisfied",
+        "basic",
+        "basic",
+        "unsatisfied",
+    ]
     assert grade_of(None) == ""
     with override_settings(MINYI_EFFECT_GRADE_SATISFIED=90):
         assert grade_of(Decimal("85")) == "basic"

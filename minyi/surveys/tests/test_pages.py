@@ -15,7 +15,15 @@ from minyi.surveys.tests.conftest import good_answers, respondent, staff_actor
 
 
 def form_data(**override: Any) -> dict[str, Any]:
-    data = {"q_q1": "2", "q_q2": ["1", "3"], "q_q3": "4", "q_q4": "80", "q_q5_1": "1", "q_q5_2": "2", "q_q6": "好"}
+    data = {
+        "q_q1": "2",
+        "q_q2": ["1", "3"],
+        "q_q3": "4",
+        "q_q4": "80",
+        "q_q5_1": "1",
+        "q_q5_2": "2",
+        "q_q6": "好",
+    }
     data.update(override)
     return data
 
@@ -82,14 +90,17 @@ def test_staff_build_open_close_publish(tree: Any, staff: Any, reps: list) -> No
     survey = Survey.objects.get()
     assert created["Location"] == reverse("surveys:manage", args=[survey.pk])
     bad = client.post(
-        reverse("surveys:add_question", args=[survey.pk]), {"kind": "single", "text": "是否同意", "options": "同意"}
+        reverse("surveys:add_question", args=[survey.pk]),
+        {"kind": "single", "text": "是否同意", "options": "同意"},
     )
     assert bad.status_code == 400 and "至少需要两个选项" in bad.content.decode()
     client.post(
         reverse("surveys:add_question", args=[survey.pk]),
         {"kind": "single", "text": "是否同意", "options": "同意\n不同意", "required": "on"},
     )
-    client.post(reverse("surveys:add_group", args=[survey.pk]), {"name": "居民", "weight": "1", "access": "invited"})
+    client.post(
+        reverse("surveys:add_group", args=[survey.pk]), {"name": "居民", "weight": "1", "access": "invited"}
+    )
     group = RespondentGroup.objects.get(survey=survey)
     client.post(reverse("surveys:invite", args=[survey.pk, group.pk]), {"people": reps[0].username})
     assert client.post(reverse("surveys:step", args=[survey.pk, "publish"])).status_code == 409

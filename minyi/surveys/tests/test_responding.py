@@ -26,7 +26,12 @@ def group(survey: Any, name: str) -> RespondentGroup:
 
 
 def stored() -> tuple[int, int, int, int]:
-    return Response.objects.count(), Answer.objects.count(), DeviceGuard.objects.count(), Event.objects.count()
+    return (
+        Response.objects.count(),
+        Answer.objects.count(),
+        DeviceGuard.objects.count(),
+        Event.objects.count(),
+    )
 
 
 def test_invited_anonymous_response_is_unlinkable(open_survey: Any, reps: list) -> None:

@@ -26,7 +26,9 @@ def answered(make_survey: Any, staff: Any, reps: list, deputies: list) -> Any:
         )
     for person, q3 in zip(deputies, [2, 4], strict=True):
         do_submit_response(groups["人大代表"], good_answers(q1="2", q3=q3, q6=""), actor=respondent(person))
-    do_submit_response(groups["受益群众"], good_answers(q1="3", q3=5, q4=100), actor=respondent(None), device_key="d1")
+    do_submit_response(
+        groups["受益群众"], good_answers(q1="3", q3=5, q4=100), actor=respondent(None), device_key="d1"
+    )
     return do_close_survey(survey, actor=staff_actor(staff))
 
 
@@ -36,7 +38,11 @@ def by_key(results: Any) -> dict[str, Any]:
 
 def test_counts_means_and_weighted_overall(answered: Any) -> None:
     results = compute_results(answered)
-    assert [(g.name, g.responses) for g in results.groups] == [("居民代表", 3), ("人大代表", 2), ("受益群众", 1)]
+    assert [(g.name, g.responses) for g in results.groups] == [
+        ("居民代表", 3),
+        ("人大代表", 2),
+        ("受益群众", 1),
+    ]
     q = by_key(results)
     rating = q["q3"]
     assert [rounded(f.mean) for f in rating.by_group] == [Decimal("4.00"), Decimal("3.00"), Decimal("5.00")]

@@ -34,7 +34,9 @@ def chart_data(results: SurveyResults) -> list[dict[str, Any]]:
             chart["percent"] = False
             chart["max"] = q.scale()[1]
             chart["categories"] = [g.name for g in results.groups] + [overall_label]
-            chart["series"] = [{"name": _("平均分"), "data": [_n(f.mean) for f in qr.by_group] + [_n(qr.overall.mean)]}]
+            chart["series"] = [
+                {"name": _("平均分"), "data": [_n(f.mean) for f in qr.by_group] + [_n(qr.overall.mean)]}
+            ]
         elif q.kind == QuestionKind.MATRIX:
             chart["stacked"] = True
             chart["categories"] = [label for _r, label in q.rows]
@@ -81,7 +83,9 @@ def _pct(value: Decimal | None) -> str:
 def _cells(q: Question, f: Figures) -> list[str]:
     cells = []
     if q.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
-        cells += [f"{f.counts.get(k, 0)}（{_pct(f.shares.get(k))}）" if f.answered else "—" for k, _l in q.options]
+        cells += [
+            f"{f.counts.get(k, 0)}（{_pct(f.shares.get(k))}）" if f.answered else "—" for k, _l in q.options
+        ]
     if q.is_rating:
         mean = rounded(f.mean)
         cells.append("—" if mean is None else str(mean))

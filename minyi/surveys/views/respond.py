@@ -15,7 +15,15 @@ from django.utils.translation import gettext as _
 from minyi.core.actors import Actor
 from minyi.core.errors import ActionError
 from minyi.surveys.actions import do_submit_response
-from minyi.surveys.models import Access, Invitation, Question, QuestionKind, RespondentGroup, Response, SurveyState
+from minyi.surveys.models import (
+    Access,
+    Invitation,
+    Question,
+    QuestionKind,
+    RespondentGroup,
+    Response,
+    SurveyState,
+)
 from minyi.surveys.views.common import get_or_404
 
 DEVICE_COOKIE = "minyi_device"
@@ -77,7 +85,13 @@ def build_cards(questions: list[Question], answers: dict[str, Any], errors: dict
         if q.section_id != seen_section:
             seen_section = q.section_id
             section_title = q.section.title if q.section else ""
-        card = Card(question=q, number=number, total=len(questions), section_title=section_title, error=errors.get(q.key, ""))
+        card = Card(
+            question=q,
+            number=number,
+            total=len(questions),
+            section_title=section_title,
+            error=errors.get(q.key, ""),
+        )
         if q.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
             card.choices = [Choice(k, label, k in selected) for k, label in q.options]
         elif q.is_rating and q.kind == QuestionKind.RATING5:
@@ -152,7 +166,11 @@ def respond(request: HttpRequest, token: str) -> HttpResponse:
 
 def thanks(request: HttpRequest, token: str) -> HttpResponse:
     group = get_or_404(RespondentGroup.objects.select_related("survey"), token=token)
-    return render(request, "surveys/thanks.html", {"survey": group.survey, "group": group, "message": _("感谢您的参与！")})
+    return render(
+        request,
+        "surveys/thanks.html",
+        {"survey": group.survey, "group": group, "message": _("感谢您的参与！")},
+    )
 
 
 urlpatterns = [

@@ -3,9 +3,11 @@ QR codes, results with charts, and the .xlsx export."""
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import segno
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -37,10 +39,16 @@ from minyi.surveys.actions import (
 from minyi.surveys.export import survey_workbook
 from minyi.surveys.models import Access, Question, RespondentGroup, Section, Survey, SurveyState
 from minyi.surveys.predicates import SURVEY_STAFF_ROLES
+from minyi.surveys.results import compute_results
 from minyi.surveys.views.charts import chart_data, result_tables
 from minyi.surveys.views.common import get_or_404, staff_actor
 from minyi.surveys.views.forms import GroupForm, InviteForm, QuestionForm, SectionForm, SurveyForm, lines
-from minyi.surveys.results import compute_results
+
+
+def _choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    return field
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -71,7 +79,7 @@ def create(request: HttpRequest) -> HttpResponse:
     if not units:
         raise PermissionDenied
     form = SurveyForm(request.POST or None)
-    form.fields["unit"].choices = [(str(u.pk), u.name) for u in units]
+    _choice_field(form, "unit").choices = [(str(u.pk), u.name) for u in units]
     if request.method == "POST" and form.is_valid():
         unit = next(u for u in units if str(u.pk) == form.cleaned_data["unit"])
         try:
@@ -103,7 +111,7 @@ def _managed(request: HttpRequest, pk: int) -> tuple[Person, Survey]:
 def _manage_context(request: HttpRequest, survey: Survey, **forms: Any) -> dict[str, Any]:
     sections = list(Section.objects.filter(survey=survey))
     question_form = forms.get("question_form") or QuestionForm(initial={"required": True})
-    question_form.fields["section"].choices = [("", "—"), *[(str(s.pk), s.title) for s in sections]]
+    _choice_field(question_form, "section").choices = [("", "—"), *[(str(s.pk), s.title) for s in sections]]
     groups = list(
         RespondentGroup.objects.filter(survey=survey).annotate(
             invited=Count("invitations", distinct=True),
@@ -134,7 +142,9 @@ def manage(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _failed(request: HttpRequest, survey: Survey, error: ActionError, **forms: Any) -> HttpResponse:
     messages.error(request, error.message)
-    return render(request, "surveys/manage.html", _manage_context(request, survey, **forms), status=error.status)
+    return render(
+        request, "surveys/manage.html", _manage_context(request, survey, **forms), status=error.status
+    )
 
 
 @login_required
@@ -143,7 +153,9 @@ def add_section(request: HttpRequest, pk: int) -> HttpResponse:
     person, survey = _managed(request, pk)
     form = SectionForm(request.POST)
     if not form.is_valid():
-        return render(request, "surveys/manage.html", _manage_context(request, survey, section_form=form), status=400)
+        return render(
+            request, "surveys/manage.html", _manage_context(request, survey, section_form=form), status=400
+        )
     try:
         do_add_section(survey, form.cleaned_data["title"], actor=staff_actor(person, survey))
     except ActionError as error:
@@ -156,9 +168,14 @@ def add_section(request: HttpRequest, pk: int) -> HttpResponse:
 def add_question(request: HttpRequest, pk: int) -> HttpResponse:
     person, survey = _managed(request, pk)
     form = QuestionForm(request.POST)
-    form.fields["section"].choices = [("", "—"), *[(str(s.pk), s.title) for s in survey.sections.all()]]
+    _choice_field(form, "section").choices = [
+        ("", "—"),
+        *[(str(s.pk), s.title) for s in survey.sections.all()],
+    ]
     if not form.is_valid():
-        return render(request, "surveys/manage.html", _manage_context(request, survey, question_form=form), status=400)
+        return render(
+            request, "surveys/manage.html", _manage_context(request, survey, question_form=form), status=400
+        )
     data = form.cleaned_data
     section = Section.objects.filter(survey=survey, pk=data["section"]).first() if data["section"] else None
     try:
@@ -180,7 +197,9 @@ def add_question(request: HttpRequest, pk: int) -> HttpResponse:
     except ActionError as error:
         field = error.details.get("field")
         form.add_error(field if field in form.fields else None, error.message)
-        return render(request, "surveys/manage.html", _manage_context(request, survey, question_form=form), status=400)
+        return render(
+            request, "surveys/manage.html", _manage_context(request, survey, question_form=form), status=400
+        )
     return redirect("surveys:manage", pk=pk)
 
 
@@ -190,17 +209,25 @@ def add_group(request: HttpRequest, pk: int) -> HttpResponse:
     person, survey = _managed(request, pk)
     form = GroupForm(request.POST)
     if not form.is_valid():
-        return render(request, "surveys/manage.html", _manage_context(request, survey, group_form=form), status=400)
+        return render(
+            request, "surveys/manage.html", _manage_context(request, survey, group_form=form), status=400
+        )
     try:
         do_add_group(
             survey,
-            GroupInput(name=form.cleaned_data["name"], weight=form.cleaned_data["weight"], access=form.cleaned_data["access"]),
+            GroupInput(
+                name=form.cleaned_data["name"],
+                weight=form.cleaned_data["weight"],
+                access=form.cleaned_data["access"],
+            ),
             actor=staff_actor(person, survey),
         )
     except ActionError as error:
         field = error.details.get("field")
         form.add_error(field if field in form.fields else None, error.message)
-        return render(request, "surveys/manage.html", _manage_context(request, survey, group_form=form), status=400)
+        return render(
+            request, "surveys/manage.html", _manage_context(request, survey, group_form=form), status=400
+        )
     return redirect("surveys:manage", pk=pk)
 
 
@@ -215,7 +242,9 @@ def invite(request: HttpRequest, pk: int, group_pk: int) -> HttpResponse:
     missing = [w for w in wanted if w not in found]
     if missing:
         return _failed(
-            request, survey, ActionError("person_unknown", _("找不到以下人员：%(who)s") % {"who": "、".join(missing[:5])})
+            request,
+            survey,
+            ActionError("person_unknown", _("找不到以下人员：%(who)s") % {"who": "、".join(missing[:5])}),
         )
     try:
         added = do_invite(group, people, actor=staff_actor(person, survey))
@@ -252,8 +281,9 @@ def qr_code(request: HttpRequest, pk: int, group_pk: int) -> HttpResponse:
     _person, survey = _managed(request, pk)
     group = get_or_404(RespondentGroup.objects.all(), pk=group_pk, survey=survey)
     url = request.build_absolute_uri(reverse("surveys:respond", args=[group.token]))
-    out = segno.make(url, error="m").svg_inline(scale=6, title=group.name)
-    return HttpResponse(out, content_type="image/svg+xml")
+    out = io.BytesIO()
+    segno.make(url, error="m").save(out, kind="svg", scale=6, title=group.name)  # a standalone SVG file
+    return HttpResponse(out.getvalue(), content_type="image/svg+xml")
 
 
 def results(request: HttpRequest, pk: int) -> HttpResponse:
