@@ -8,6 +8,7 @@ from minyi.core.apiutil.auth import API_AUTH
 from minyi.core.apiutil.ninja import MinyiAPI
 from minyi.deliberation.api import router as deliberation_router
 from minyi.projects.api import router as projects_router
+from minyi.surveys.api import router as surveys_router
 from minyi.voices.api import router as voices_router
 
 api = MinyiAPI(
@@ -32,3 +33,4 @@ api.add_router("/ballots", ballots_router)
 api.add_router("/voices", voices_router)
 api.add_router("/deliberation", deliberation_router)
 api.add_router("/projects", projects_router)
+api.add_router("/surveys", surveys_router)

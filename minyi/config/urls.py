@@ -12,6 +12,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("voices/", include("minyi.voices.urls")),
     path("deliberation/", include("minyi.deliberation.urls")),
     path("projects/", include("minyi.projects.urls")),
+    path("surveys/", include("minyi.surveys.urls")),
     path("open311/v2/", include("minyi.voices.open311.urls")),
     path("", include("minyi.core.urls")),
     path("", include("minyi.portal.urls")),
