@@ -41,6 +41,9 @@ from minyi.projects.selfbuild.models import (
     ProcurementKind,
     SelfBuildRound,
 )
+from minyi.surveys.actions.building import GroupInput
+from minyi.surveys.actions.effect import create_effect_evaluation
+from minyi.surveys.models import Access
 
 PROCESS = "village_selfbuild"
 COMMITTEE_ROLES = frozenset({"community_staff", "admin"})
@@ -412,17 +415,16 @@ def do_open_acceptance_vote(
 
 
 def request_effect_evaluation(round_: SelfBuildRound, *, actor: Actor) -> str:
-    """HOOK (P4): the evaluation survey of 民评. `minyi.surveys` (create_effect_evaluation) is not on
-    main yet; until it is, this records that the survey is due and returns "". The lead wires it."""
-    record_event(
+    """P4 民评: the villagers' effect-evaluation survey, opened after the configured period of use
+    (MINYI_EFFECT_EVALUATION_DELAY_DAYS) by the surveys app's daily task. Returns the survey's id."""
+    survey = create_effect_evaluation(
+        round_,
+        title=_("%(title)s 建设效果评价（民评）") % {"title": round_.title},
+        groups=[GroupInput(name=str(_("村民")), weight="1", access=Access.OPEN)],
         actor=actor,
-        action="projects.selfbuild.evaluation_due",
-        subject=round_,
         unit=round_.village,
-        public=True,
-        data={},
     )
-    return ""
+    return str(survey.pk)
 
 
 @transaction.atomic

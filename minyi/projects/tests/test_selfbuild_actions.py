@@ -138,8 +138,14 @@ def test_five_stages(tree: Any, people: dict[str, Any], villagers: list[Any]) ->
         do_conclude_acceptance(round_, actor=staff)  # no caretaker named
     do_conclude_acceptance(round_, caretaker=villagers[0], actor=staff)
     assert stage(round_) == "maintaining"
-    assert Event.objects.filter(action="projects.selfbuild.evaluation_due").count() == 1
     round_.refresh_from_db()
+    # 民评: the villagers' effect-evaluation survey exists for this round, waiting for its open date.
+    from minyi.surveys.models import Survey
+
+    survey = Survey.objects.get(pk=round_.evaluation_ref)
+    assert (survey.subject_type, survey.subject_id, survey.kind, survey.state) == (
+        "projects.selfbuildround", str(round_.pk), "effect", "draft"
+    )
     assert yearly_check_due(round_)
     do_log_maintenance(
         round_, kind="yearly_check", done_on=timezone.localdate(), text="路面完好", actor=actor(villagers[0])
