@@ -8,7 +8,8 @@ The database is emptied first (as benchmarks.run does). Voices are inserted in b
 process instance and their first public-record event (hashed as `record_event` would), and indexed
 with the same jieba tokens as `index_voice`. Measured: `search_voices` for an anonymous visitor
 (published items), a township officer and a city leader; `similar_open_voices` for new texts in random
-communities; and, when merged, the handling inbox and item pages through Django's test client.
+communities; the handling inbox and item pages through Django's test client, and intake API
+throughput against a bare JSON endpoint on a 2-thread waitress server (benchmarks/voices_http.py).
 """
 
 from __future__ import annotations
