@@ -1,0 +1,236 @@
+"""Voices benchmarks over HTTP: the handler's inbox and item pages, and intake API throughput.
+
+Called by `benchmarks.voices` on its seeded database. The people and the items they handle are made
+through actions (`do_create_person`, `do_grant_role`, the `voice` process steps), never by hand:
+
+- the township officer (`township_staff` on the first township) takes open items at the township and
+  escalates them; a district officer assigns them to a department of that district, so the
+  department handler (`department_handler` on it) has real items in its inbox;
+- the inbox and an item page are fetched through Django's test client, logged in as each of them;
+- intake throughput: a real WSGI server (waitress, 2 threads, one process) on a free 127.0.0.1 port,
+  `POST /api/v1/voices` (channel `web`, a resident's API token) vs the bare `GET /api/v1/roles`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from benchmarks.run import percentile
+
+ASSIGNED = 20  # items moved to the department (each one is three real process steps)
+
+
+def _person(username: str, name: str) -> Any:
+    from minyi.core.actions.people import PersonInput, do_create_person
+    from minyi.core.actors import Actor
+    from minyi.core.models import Person
+
+    found = Person.objects.filter(username=username).first()
+    return found or do_create_person(PersonInput(username=username, name=name), actor=Actor.system())
+
+
+def _grant(person: Any, role: str, unit: Any) -> None:
+    from minyi.core.actions.roles import do_grant_role
+    from minyi.core.actors import Actor
+    from minyi.core.models import RoleGrant
+
+    if not RoleGrant.objects.active().filter(person=person, role=role, unit=unit).exists():
+        do_grant_role(person, role, unit, actor=Actor.system())
+
+
+def handlers(root: Any) -> dict[str, Any]:
+    """The township officer and a department handler, with items assigned through the process."""
+    from minyi.core.engine.steps import perform
+    from minyi.core.models import ProcessInstance, Unit
+    from minyi.core.models.units import subtree_q
+    from minyi.voices.models import Voice
+
+    township = Unit.objects.filter(subtree_q(root.path), kind="township").order_by("path").first()
+    district = township.get_parent()
+    department = Unit.objects.filter(subtree_q(district.path), kind="department").order_by("path").first()
+    officer = _person("bench-township", "王街道")
+    dispatcher = _person("bench-district", "赵区级")
+    handler = _person("bench-department", "孙承办")
+    _grant(officer, "township_staff", township)
+    _grant(dispatcher, "district_staff", district)
+    _grant(handler, "department_handler", department)
+    have = Voice.objects.filter(lead_department=department).count()
+    if have < ASSIGNED:
+        open_ids = Voice.objects.filter(
+            subtree_q(township.path, "unit__path"), closed_at__isnull=True, lead_department__isnull=True
+        ).values_list("pk", flat=True)[: ASSIGNED - have]
+        for pk in open_ids:
+            instance = ProcessInstance.objects.get(subject_type="voices.voice", subject_id=str(pk))
+            if instance.state != "registered":
+                continue
+            instance = perform(instance, "take_at_township", person=officer, inputs={}, reason="")
+            instance = perform(
+                instance, "escalate_to_district", person=officer, inputs={}, reason="需区级部门办理"
+            )
+            perform(
+                instance, "assign", person=dispatcher, inputs={"lead_department": department.pk}, reason=""
+            )
+    in_township = Voice.objects.filter(subtree_q(township.path, "unit__path"))
+    return {
+        "township officer": (officer, in_township.filter(closed_at__isnull=True).order_by("-pk").first()),
+        "department handler": (
+            handler,
+            Voice.objects.filter(lead_department=department).order_by("-pk").first(),
+        ),
+        "_scope": (
+            in_township.count(),
+            in_township.filter(closed_at__isnull=True).count(),
+            department.name,
+            Voice.objects.filter(lead_department=department).count(),
+        ),
+    }
+
+
+def measure_pages(root: Any, repeats: int) -> dict[str, dict[str, float]]:
+    from django.test import Client
+    from django.urls import reverse
+
+    people = handlers(root)
+    total, open_count, department, assigned = people.pop("_scope")
+    print(
+        f"\ninbox and item pages through the test client ({repeats} requests each; township scope "
+        f"{total:,} items, {open_count:,} open; department {department} has {ASSIGNED} assigned):"
+    )
+    results: dict[str, dict[str, float]] = {}
+    for label, (person, voice) in people.items():
+        client = Client()
+        client.force_login(person)
+        for page, url in (
+            ("inbox", reverse("voices:inbox")),
+            ("item", reverse("voices:item", args=[voice.pk])),
+        ):
+            status = client.get(url).status_code  # warm up (templates, rules) outside the timings
+            assert status == 200, f"{label} {url}: {status}"
+            times = []
+            for _ in range(repeats):
+                began = time.perf_counter()
+                client.get(url)
+                times.append(time.perf_counter() - began)
+            p50, p95 = percentile(times, 0.5) * 1000, percentile(times, 0.95) * 1000
+            results[f"{label} {page}"] = {"p50": p50, "p95": p95}
+            print(f"  {label:<18} {page:<5} {url:<22} p50 {p50:7.2f} ms  p95 {p95:7.2f} ms")
+    return results
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _fire(
+    urls_and_bodies: list[tuple[str, bytes | None]], headers: dict[str, str], workers: int
+) -> tuple[float, dict[int, int]]:
+    def one(item: tuple[str, bytes | None]) -> int:
+        url, body = item
+        request = urllib.request.Request(url, data=body, headers=headers, method="POST" if body else "GET")
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                response.read()
+                return int(response.status)
+        except urllib.error.HTTPError as error:
+            return int(error.code)
+
+    began = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        statuses = list(pool.map(one, urls_and_bodies))
+    seconds = time.perf_counter() - began
+    counts: dict[int, int] = {}
+    for status in statuses:
+        counts[status] = counts.get(status, 0) + 1
+    return seconds, counts
+
+
+def measure_intake(
+    root: Any, communities: list[tuple[int, str]], count: int, clients: int = 4
+) -> dict[str, float]:
+    """Intake POSTs vs a bare JSON GET on the same 2-thread waitress server, `count` requests each."""
+    from django.db import connection
+
+    from minyi.core.actions.tokens import do_create_token
+    from minyi.core.actors import Actor
+    from minyi.core.models.units import subtree_q
+    from minyi.voices.models import Voice
+
+    resident = _person("bench-resident", "周居民")
+    secret = do_create_token(
+        resident, actor=Actor(person=resident, role="resident"), name="bench", expires_in_days=1
+    ).secret
+    from benchmarks.voices import _parts
+
+    rng = random.Random(23)
+    bodies = []
+    for _ in range(count + 1):  # the last one warms the server up
+        unit_id, name = rng.choice(communities)
+        code, place, body = _parts(rng, name)
+        payload = {"title": (place + body)[:30], "content": place + body, "category": code, "unit": unit_id,
+                   "place": place, "channel": "web"}  # fmt: skip
+        bodies.append(json.dumps(payload, ensure_ascii=False).encode())
+    before = Voice.objects.filter(subtree_q(root.path, "unit__path")).count()
+    connection.close()  # SQLite: let the server write without this process holding anything open
+
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    command = [
+        str(Path(sys.executable).with_name("waitress-serve")),
+        "--threads=2", "--host=127.0.0.1", f"--port={port}", "minyi.config.wsgi:application",
+    ]  # fmt: skip
+    log = Path(os.environ.get("MINYI_VAR_DIR", "/tmp")) / "bench-waitress.log"
+    with log.open("wb") as sink:  # a file, not a pipe: a full pipe would block the server
+        server = subprocess.Popen(command, env=env, stdout=sink, stderr=subprocess.STDOUT)
+    try:
+        for _ in range(300):  # up to 30 s for Django to start
+            try:
+                with urllib.request.urlopen(f"{base}/api/v1/roles", timeout=10) as response:
+                    if response.status == 200:
+                        break
+            except OSError:  # not listening yet, or still importing Django
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("the waitress server did not start")
+        headers = {"Authorization": f"Bearer {secret}", "Content-Type": "application/json"}
+        # Warm both endpoints (jieba, the process definition, rules) outside the timings.
+        _fire(
+            [(f"{base}/api/v1/voices", bodies[count])] + [(f"{base}/api/v1/roles", None)] * 4,
+            headers,
+            clients,
+        )
+        bare_seconds, bare = _fire([(f"{base}/api/v1/roles", None)] * count, {}, clients)
+        intake_seconds, intake = _fire(
+            [(f"{base}/api/v1/voices", b) for b in bodies[:count]], headers, clients
+        )
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+    created = Voice.objects.filter(subtree_q(root.path, "unit__path")).count() - before - 1
+    intake_rate, bare_rate = count / intake_seconds, count / bare_seconds
+    print(
+        f"\nintake API throughput (waitress-serve --threads=2, one process, 127.0.0.1; {count} requests each "
+        f"from {clients} client threads):"
+    )
+    print(f"  GET  /api/v1/roles    {bare_rate:7.1f} req/s  statuses {bare}")
+    print(f"  POST /api/v1/voices   {intake_rate:7.1f} req/s  statuses {intake}  ({created} items created)")
+    print(f"  server log: {log}")
+    print(f"  ratio intake / bare   {intake_rate / bare_rate:7.2f}  (target ≥ 0.3)")
+    return {"intake": intake_rate, "bare": bare_rate, "ratio": intake_rate / bare_rate}
