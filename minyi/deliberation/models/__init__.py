@@ -1,4 +1,4 @@
-"""Deliberation models: councils and members (councils.py), meetings (meetings.py), topics (topics.py)."""
+"""Deliberation models: councils (councils.py), meetings, topics, duties (D2), consultation (D5), inquiries (D6)."""
 
 from minyi.deliberation.models.councils import (
     Council,
@@ -8,6 +8,35 @@ from minyi.deliberation.models.councils import (
     Recommendation,
     RecommendationMethod,
     Term,
+)
+from minyi.deliberation.models.consultation import (
+    Adviser,
+    AdviserInvitation,
+    AdviserKind,
+    ConsultationChannel,
+    ConsultationForm,
+    ConsultationItem,
+    ConsultationPlan,
+    Hearing,
+    HearingOpinion,
+    HearingState,
+    ItemStatus,
+    Response,
+    SpeakerApplication,
+    SpeakerState,
+)
+from minyi.deliberation.models.duties import Assignment, ContactKind, LiaisonContact, SupervisionReport
+from minyi.deliberation.models.inquiries import (
+    Answer,
+    Appraisal,
+    AppraisalRater,
+    AppraisalState,
+    FollowUp,
+    FollowUpState,
+    InquirySession,
+    Question,
+    SessionKind,
+    SessionState,
 )
 from minyi.deliberation.models.meetings import (
     AgendaItem,
@@ -23,12 +52,33 @@ from minyi.deliberation.models.meetings import (
 from minyi.deliberation.models.topics import Area, Progress, Supervision, Topic, TopicSource
 
 __all__ = [
+    "Adviser",
+    "AdviserInvitation",
+    "AdviserKind",
     "AgendaItem",
+    "Answer",
+    "Appraisal",
+    "AppraisalRater",
+    "AppraisalState",
     "Area",
+    "Assignment",
     "Attendance",
+    "ConsultationChannel",
+    "ConsultationForm",
+    "ConsultationItem",
+    "ConsultationPlan",
+    "ContactKind",
     "Council",
     "CouncilKind",
     "Decision",
+    "FollowUp",
+    "FollowUpState",
+    "Hearing",
+    "HearingOpinion",
+    "HearingState",
+    "InquirySession",
+    "ItemStatus",
+    "LiaisonContact",
     "Meeting",
     "MeetingKind",
     "MeetingState",
@@ -37,10 +87,17 @@ __all__ = [
     "ObserverRequest",
     "ObserverState",
     "Progress",
+    "Question",
     "Recommendation",
     "RecommendationMethod",
+    "Response",
+    "SessionKind",
+    "SessionState",
     "SignInMethod",
+    "SpeakerApplication",
+    "SpeakerState",
     "Supervision",
+    "SupervisionReport",
     "Term",
     "Topic",
     "TopicSource",
