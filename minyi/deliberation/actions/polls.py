@@ -78,9 +78,9 @@ def voters_for(topic: Topic, meeting: Meeting) -> tuple[list[Person], list[Perso
     return list(governance.values()), [p for p in present_members(meeting) if p.pk in governance]
 
 
-def voting_quorum(meeting: Meeting, electorate: list[Person], present: list[Person]) -> QuorumStatus:
+def voting_quorum(topic: Topic, meeting: Meeting, electorate: list[Person], present: list[Person]) -> QuorumStatus:
     """The meeting's quorum when all members vote; else the governance members' own quorum."""
-    if not meeting.council.governance_vote:
+    if not topic.council.governance_vote:
         return quorum(meeting)
     threshold = quorum_threshold()
     members = len(electorate)
@@ -115,7 +115,7 @@ def do_open_topic_poll(topic: Topic, meeting: Meeting, *, actor: Actor, secret: 
     if topic.poll_id is not None:
         raise Conflict("poll_exists", _("该议题已发起表决"), {"poll": topic.poll_id})
     electorate, present = voters_for(topic, meeting)
-    status = voting_quorum(meeting, electorate, present)
+    status = voting_quorum(topic, meeting, electorate, present)
     if not status.reached:
         raise ActionError(
             "quorum_not_met",
