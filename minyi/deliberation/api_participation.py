@@ -76,8 +76,15 @@ def _plans_out(plans: list[ConsultationPlan]) -> list[PlanOut]:
             published_at=p.published_at,
             items=[
                 ItemOut(
-                    id=i.pk, title=i.title, channel=i.channel, form=i.form, organiser=i.organiser.name,
-                    participants=i.participants, starts_on=i.starts_on, ends_on=i.ends_on, status=i.status,
+                    id=i.pk,
+                    title=i.title,
+                    channel=i.channel,
+                    form=i.form,
+                    organiser=i.organiser.name,
+                    participants=i.participants,
+                    starts_on=i.starts_on,
+                    ends_on=i.ends_on,
+                    status=i.status,
                     outcome=i.outcome,
                 )
                 for i in p.items.all()
@@ -89,7 +96,9 @@ def _plans_out(plans: list[ConsultationPlan]) -> list[PlanOut]:
 
 def _published_plans() -> Any:
     items = ConsultationItem.objects.select_related("organiser").order_by("starts_on", "pk")
-    return ConsultationPlan.objects.filter(published_at__isnull=False).prefetch_related(Prefetch("items", items))
+    return ConsultationPlan.objects.filter(published_at__isnull=False).prefetch_related(
+        Prefetch("items", items)
+    )
 
 
 class PlanFilters(PageQuery):
@@ -106,7 +115,9 @@ def list_plans(request: HttpRequest, filters: Query[PlanFilters]) -> Any:
     return paginate(request, plans, filters, _plans_out)
 
 
-@router.get("/consultation/plans/{plan_id}", response={200: PlanOut, **error_responses(401, 404, 422)}, auth=None)
+@router.get(
+    "/consultation/plans/{plan_id}", response={200: PlanOut, **error_responses(401, 404, 422)}, auth=None
+)
 def get_plan(request: HttpRequest, plan_id: ObjectId) -> Any:
     optional_person(request)
     plan = _published_plans().filter(pk=plan_id).first()
@@ -146,11 +157,20 @@ def get_hearing(request: HttpRequest, hearing_id: ObjectId) -> Any:
     speakers = hearing.applications.filter(state=SpeakerState.SELECTED).select_related("person")
     opinions = hearing.opinions.select_related("speaker__person") if published else []
     return HearingOut(
-        id=hearing.pk, title=hearing.title, matter=hearing.matter, held_at=hearing.held_at, place=hearing.place,
-        apply_until=hearing.apply_until, seats=hearing.seats, state=hearing.state,
-        speakers=[mask_name(a.person.name) for a in speakers], decision=hearing.decision if published else "",
+        id=hearing.pk,
+        title=hearing.title,
+        matter=hearing.matter,
+        held_at=hearing.held_at,
+        place=hearing.place,
+        apply_until=hearing.apply_until,
+        seats=hearing.seats,
+        state=hearing.state,
+        speakers=[mask_name(a.person.name) for a in speakers],
+        decision=hearing.decision if published else "",
         opinions=[
-            OpinionOut(speaker=mask_name(o.speaker.person.name), text=o.text, response=o.response, reason=o.reason)
+            OpinionOut(
+                speaker=mask_name(o.speaker.person.name), text=o.text, response=o.response, reason=o.reason
+            )
             for o in opinions
         ],
     )
@@ -165,7 +185,9 @@ class ApplyOut(Schema):
     state: str
 
 
-@router.post("/hearings/{hearing_id}/apply", response={201: ApplyOut, **error_responses(400, 401, 404, 409, 422)})
+@router.post(
+    "/hearings/{hearing_id}/apply", response={201: ApplyOut, **error_responses(400, 401, 404, 409, 422)}
+)
 def apply_to_speak(request: HttpRequest, hearing_id: ObjectId, payload: ApplyIn) -> Any:
     hearing = Hearing.objects.select_related("unit").filter(pk=hearing_id).first()
     if hearing is None:
@@ -227,19 +249,33 @@ class SessionOut(Schema):
 def _sessions_out(sessions: list[InquirySession]) -> list[SessionOut]:
     return [
         SessionOut(
-            id=s.pk, kind=s.kind, title=s.title, subject=s.subject, held_at=s.held_at,
+            id=s.pk,
+            kind=s.kind,
+            title=s.title,
+            subject=s.subject,
+            held_at=s.held_at,
             questions=[
                 QuestionOut(
-                    asker=q.asker.name, asker_role=q.asker_role, text=q.text,
+                    asker=q.asker.name,
+                    asker_role=q.asker_role,
+                    text=q.text,
                     answers=[
-                        AnswerOut(official=a.official.name, office=a.office, office_unit=a.office_unit.name, text=a.text)
+                        AnswerOut(
+                            official=a.official.name,
+                            office=a.office,
+                            office_unit=a.office_unit.name,
+                            text=a.text,
+                        )
                         for a in q.answers.all()
                     ],
                     follow_ups=[
                         FollowUpOut(
-                            text=f.text, responsible_unit=f.responsible_unit.name if f.responsible_unit else "",
-                            deadline=f.deadline, state=f.state,
-                            voice_tracking_code=f.voice.tracking_code if f.voice else "", result=f.result,
+                            text=f.text,
+                            responsible_unit=f.responsible_unit.name if f.responsible_unit else "",
+                            deadline=f.deadline,
+                            state=f.state,
+                            voice_tracking_code=f.voice.tracking_code if f.voice else "",
+                            result=f.result,
                         )
                         for f in q.follow_ups.all()
                     ],
@@ -253,8 +289,11 @@ def _sessions_out(sessions: list[InquirySession]) -> list[SessionOut]:
 
 def _published_sessions() -> Any:
     return InquirySession.objects.filter(state=SessionState.PUBLISHED).prefetch_related(
-        "questions__asker", "questions__answers__official", "questions__answers__office_unit",
-        "questions__follow_ups__responsible_unit", "questions__follow_ups__voice",
+        "questions__asker",
+        "questions__answers__official",
+        "questions__answers__office_unit",
+        "questions__follow_ups__responsible_unit",
+        "questions__follow_ups__voice",
     )
 
 
@@ -265,7 +304,9 @@ def list_sessions(request: HttpRequest, filters: Query[PageQuery]) -> Any:
     return paginate(request, _published_sessions().order_by("-held_at", "-pk"), filters, _sessions_out)
 
 
-@router.get("/inquiries/{session_id}", response={200: SessionOut, **error_responses(401, 404, 422)}, auth=None)
+@router.get(
+    "/inquiries/{session_id}", response={200: SessionOut, **error_responses(401, 404, 422)}, auth=None
+)
 def get_session(request: HttpRequest, session_id: ObjectId) -> Any:
     optional_person(request)
     session = _published_sessions().filter(pk=session_id).first()
@@ -292,15 +333,24 @@ class AppraisalOut(Schema):
     results: list[AppraisalRowOut]
 
 
-@router.get("/appraisals/{appraisal_id}", response={200: AppraisalOut, **error_responses(401, 404, 422)}, auth=None)
+@router.get(
+    "/appraisals/{appraisal_id}", response={200: AppraisalOut, **error_responses(401, 404, 422)}, auth=None
+)
 def get_appraisal(request: HttpRequest, appraisal_id: ObjectId) -> Any:
     person = optional_person(request)
     appraisal = Appraisal.objects.select_related("unit", "poll").filter(pk=appraisal_id).first()
-    if appraisal is None or (appraisal.state != AppraisalState.ANNOUNCED and not is_organiser(person, appraisal.unit)):
+    if appraisal is None or (
+        appraisal.state != AppraisalState.ANNOUNCED and not is_organiser(person, appraisal.unit)
+    ):
         raise NotFound("appraisal_not_found", _("评议不存在或结果未公布"))
     return AppraisalOut(
-        id=appraisal.pk, title=appraisal.title, work=appraisal.work, held_at=appraisal.held_at, state=appraisal.state,
-        poll_id=appraisal.poll_id, groups=appraisal.groups,
+        id=appraisal.pk,
+        title=appraisal.title,
+        work=appraisal.work,
+        held_at=appraisal.held_at,
+        state=appraisal.state,
+        poll_id=appraisal.poll_id,
+        groups=appraisal.groups,
         results=[
             AppraisalRowOut(unit_id=r["unit"].pk, unit=r["unit"].name, score=r["score"], grade=r["grade"])
             for r in appraisal_rows(appraisal)
@@ -333,7 +383,11 @@ def log_contact(request: HttpRequest, payload: ContactIn) -> Any:
     if membership is None:
         raise NotFound("membership_not_found", _("您不是该议事会的在任代表"))
     contact = do_log_contact(
-        membership, contacted_on=payload.contacted_on, kind=payload.kind, whom=payload.whom,
-        summary=payload.summary, actor=Actor(person=person, role="council_member"),
+        membership,
+        contacted_on=payload.contacted_on,
+        kind=payload.kind,
+        whom=payload.whom,
+        summary=payload.summary,
+        actor=Actor(person=person, role="council_member"),
     )
     return 201, ContactOut(id=contact.pk, contacted_on=contact.contacted_on)

@@ -52,7 +52,9 @@ def duty_summary(council: Council, year: int) -> list[DutyRow]:
     }
     reports = Counter(
         dict(
-            SupervisionReport.objects.filter(topic__council=council, reported_at__gte=start, reported_at__lt=end)
+            SupervisionReport.objects.filter(
+                topic__council=council, reported_at__gte=start, reported_at__lt=end
+            )
             .values_list("membership__person_id")
             .annotate(n=Count("pk"))
             .values_list("membership__person_id", "n")

@@ -18,7 +18,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from pydantic import ValidationError
 
-from minyi.ballots.actions import OptionInput, PollInput, do_close_poll, do_create_poll, do_open_poll, do_publish_poll
+from minyi.ballots.actions import (
+    OptionInput,
+    PollInput,
+    do_close_poll,
+    do_create_poll,
+    do_open_poll,
+    do_publish_poll,
+)
 from minyi.ballots.models import Method, Poll
 from minyi.ballots.schemas import ScoreRuleInput
 from minyi.core.actors import Actor
@@ -47,12 +54,16 @@ def check_groups(groups: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
         rule = ScoreRuleInput.model_validate({"groups": list(groups)})
     except ValidationError as exc:
         raise ActionError(
-            "groups_invalid", _("测评组设置不正确：%(error)s") % {"error": exc.errors()[0]["msg"]}, {"field": "groups"}
+            "groups_invalid",
+            _("测评组设置不正确：%(error)s") % {"error": exc.errors()[0]["msg"]},
+            {"field": "groups"},
         ) from exc
     return [g.model_dump(mode="json") for g in rule.groups]
 
 
-def _event(appraisal: Appraisal, action: str, actor: Actor, data: dict[str, object], public: bool = True) -> None:
+def _event(
+    appraisal: Appraisal, action: str, actor: Actor, data: dict[str, object], public: bool = True
+) -> None:
     record_event(
         actor=actor,
         action=f"deliberation.appraisal.{action}",
@@ -106,7 +117,9 @@ def do_create_appraisal(unit: Unit, data: AppraisalInput, *, actor: Actor) -> Ap
 
 
 @transaction.atomic
-def do_add_raters(appraisal: Appraisal, group: str, people: Sequence[Person], *, actor: Actor) -> list[AppraisalRater]:
+def do_add_raters(
+    appraisal: Appraisal, group: str, people: Sequence[Person], *, actor: Actor
+) -> list[AppraisalRater]:
     """Put people in a rater group (代表组、群众代表组、服务对象组…); one group per person."""
     require_organiser(actor, appraisal.unit)
     appraisal = _locked(appraisal)
@@ -117,7 +130,9 @@ def do_add_raters(appraisal: Appraisal, group: str, people: Sequence[Person], *,
     clash = [p for p in people if p.pk in taken]
     if clash:
         raise Conflict("rater_exists", _("%(name)s 已在测评组中") % {"name": clash[0]}, {"field": "people"})
-    rows = AppraisalRater.objects.bulk_create(AppraisalRater(appraisal=appraisal, person=p, group=group) for p in people)
+    rows = AppraisalRater.objects.bulk_create(
+        AppraisalRater(appraisal=appraisal, person=p, group=group) for p in people
+    )
     _event(appraisal, "raters", actor, {"group": group, "count": len(rows)}, public=False)
     return rows
 
@@ -192,6 +207,8 @@ def appraisal_rows(appraisal: Appraisal) -> list[dict[str, Any]]:
     rows = []
     for d in appraisal.departments.all():
         res = options.get(f"u{d.pk}", {})
-        rows.append({"unit": d, "score": res.get("score"), "grade": res.get("grade"), "groups": res.get("groups", [])})
+        rows.append(
+            {"unit": d, "score": res.get("score"), "grade": res.get("grade"), "groups": res.get("groups", [])}
+        )
     rows.sort(key=lambda r: (r["score"] is None, -float(r["score"] or 0), r["unit"].name))
     return rows

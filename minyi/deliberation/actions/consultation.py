@@ -170,7 +170,9 @@ def do_add_adviser(pool_unit: Unit, data: AdviserInput, *, actor: Actor) -> Advi
         raise ActionError("kind_unknown", _("请选择专家类别"), {"field": "kind"})
     field = _required(data.field, "field_required", _("请填写专业领域"), "field", 100)
     if Adviser.objects.filter(pool_unit=pool_unit, person=data.person).exists():
-        raise Conflict("adviser_exists", _("%(name)s 已在专家库中") % {"name": data.person}, {"field": "person"})
+        raise Conflict(
+            "adviser_exists", _("%(name)s 已在专家库中") % {"name": data.person}, {"field": "person"}
+        )
     adviser = Adviser.objects.create(
         pool_unit=pool_unit,
         person=data.person,
@@ -241,4 +243,3 @@ def do_record_adviser_opinion(invitation: AdviserInvitation, text: str, *, actor
         data={"item": invitation.item_id, "opinion": invitation.opinion},
     )
     return invitation
-

@@ -45,7 +45,12 @@ class HearingInput:
 
 def _event(hearing: Hearing, action: str, actor: Actor, data: dict[str, object], public: bool = True) -> None:
     record_event(
-        actor=actor, action=f"deliberation.hearing.{action}", subject=hearing, unit=hearing.unit, public=public, data=data
+        actor=actor,
+        action=f"deliberation.hearing.{action}",
+        subject=hearing,
+        unit=hearing.unit,
+        public=public,
+        data=data,
     )
 
 
@@ -105,9 +110,7 @@ def do_apply_to_speak(hearing: Hearing, stance: str, *, actor: Actor) -> Speaker
 
 
 @transaction.atomic
-def do_select_speakers(
-    hearing: Hearing, selected: Sequence[SpeakerApplication], *, actor: Actor
-) -> Hearing:
+def do_select_speakers(hearing: Hearing, selected: Sequence[SpeakerApplication], *, actor: Actor) -> Hearing:
     """Choose the speakers (遴选陈述人) within the seats; everyone who applied is told the outcome."""
     require_organiser(actor, hearing.unit)
     hearing = _locked(hearing)
@@ -142,17 +145,19 @@ def do_select_speakers(
 
 
 @transaction.atomic
-def do_record_opinion(hearing: Hearing, speaker: SpeakerApplication, text: str, *, actor: Actor) -> HearingOpinion:
+def do_record_opinion(
+    hearing: Hearing, speaker: SpeakerApplication, text: str, *, actor: Actor
+) -> HearingOpinion:
     """What a selected speaker said at the hearing (recorded by staff)."""
     require_organiser(actor, hearing.unit)
     hearing = _locked(hearing)
     require_hearing_state(hearing, HearingState.SELECTED, HearingState.HELD)
-    speaker = SpeakerApplication.objects.filter(pk=speaker.pk, hearing=hearing).first()  # fresh state
-    if speaker is None or speaker.state != SpeakerState.SELECTED:
+    fresh = SpeakerApplication.objects.filter(pk=speaker.pk, hearing=hearing).first()
+    if fresh is None or fresh.state != SpeakerState.SELECTED:
         raise ActionError("not_speaker", _("只能记录已选定陈述人的意见"), {"field": "speaker"})
     opinion = HearingOpinion.objects.create(
         hearing=hearing,
-        speaker=speaker,
+        speaker=fresh,
         text=_required(text, "opinion_required", _("请填写陈述意见"), "text"),
         recorded_at=timezone.now(),
     )
@@ -164,7 +169,9 @@ def do_record_opinion(hearing: Hearing, speaker: SpeakerApplication, text: str, 
 
 
 @transaction.atomic
-def do_respond_to_opinion(opinion: HearingOpinion, *, response: str, reason: str, actor: Actor) -> HearingOpinion:
+def do_respond_to_opinion(
+    opinion: HearingOpinion, *, response: str, reason: str, actor: Actor
+) -> HearingOpinion:
     """The decision's response to one opinion: adopted, partly or not adopted (the latter two with a reason)."""
     opinion = HearingOpinion.objects.select_for_update().select_related("hearing__unit").get(pk=opinion.pk)
     require_organiser(actor, opinion.hearing.unit)

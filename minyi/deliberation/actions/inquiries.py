@@ -91,7 +91,9 @@ def do_record_question(session: InquirySession, asker: Person, text: str, *, act
     require_session_state(session, SessionState.PLANNED, SessionState.HELD)
     grant = authorizing_grant(asker, ASKER_ROLES, session.unit)
     if grant is None:
-        raise NotPermitted("not_deputy", _("%(name)s 不是人大代表或政协委员") % {"name": asker}, {"field": "asker"})
+        raise NotPermitted(
+            "not_deputy", _("%(name)s 不是人大代表或政协委员") % {"name": asker}, {"field": "asker"}
+        )
     question = Question.objects.create(
         session=session,
         asker=asker,
@@ -141,7 +143,9 @@ def do_track_follow_up(
         responsible_unit=responsible_unit,
         deadline=deadline,
     )
-    _event(session, "follow_up", actor, {"follow_up": follow_up.pk, "unit": responsible_unit.pk}, public=False)
+    _event(
+        session, "follow_up", actor, {"follow_up": follow_up.pk, "unit": responsible_unit.pk}, public=False
+    )
     return follow_up
 
 
@@ -173,14 +177,18 @@ def do_follow_up_as_voice(
         actor=actor,
         channel_code=channel_code,
     )
-    follow_up = FollowUp.objects.create(question=question, text=text, voice=result.voice, responsible_unit=unit)
+    follow_up = FollowUp.objects.create(
+        question=question, text=text, voice=result.voice, responsible_unit=unit
+    )
     _event(session, "follow_up", actor, {"follow_up": follow_up.pk, "voice": result.voice.pk}, public=False)
     return follow_up
 
 
 @transaction.atomic
 def do_complete_follow_up(follow_up: FollowUp, *, result: str, actor: Actor) -> FollowUp:
-    follow_up = FollowUp.objects.select_for_update().select_related("question__session__unit").get(pk=follow_up.pk)
+    follow_up = (
+        FollowUp.objects.select_for_update().select_related("question__session__unit").get(pk=follow_up.pk)
+    )
     session = follow_up.question.session
     require_organiser(actor, session.unit)
     if follow_up.voice_id is not None:
@@ -190,7 +198,9 @@ def do_complete_follow_up(follow_up: FollowUp, *, result: str, actor: Actor) -> 
     follow_up.result = _required(result, "result_required", _("请填写办理结果"), "result")
     follow_up.state, follow_up.done_at = FollowUpState.DONE, timezone.now()
     follow_up.save(update_fields=["result", "state", "done_at"])
-    _event(session, "follow_up_done", actor, {"follow_up": follow_up.pk, "result": follow_up.result}, public=True)
+    _event(
+        session, "follow_up_done", actor, {"follow_up": follow_up.pk, "result": follow_up.result}, public=True
+    )
     return follow_up
 
 
@@ -206,7 +216,9 @@ def do_publish_session(session: InquirySession, *, actor: Actor) -> InquirySessi
     unanswered = [q.pk for q in questions if not q.answers.all()]
     if unanswered:
         raise ActionError(
-            "questions_unanswered", _("还有 %(n)d 个问题未答复") % {"n": len(unanswered)}, {"questions": unanswered}
+            "questions_unanswered",
+            _("还有 %(n)d 个问题未答复") % {"n": len(unanswered)},
+            {"questions": unanswered},
         )
     session.state, session.published_at = SessionState.PUBLISHED, timezone.now()
     session.save(update_fields=["state", "published_at"])

@@ -78,7 +78,9 @@ def voters_for(topic: Topic, meeting: Meeting) -> tuple[list[Person], list[Perso
     return list(governance.values()), [p for p in present_members(meeting) if p.pk in governance]
 
 
-def voting_quorum(topic: Topic, meeting: Meeting, electorate: list[Person], present: list[Person]) -> QuorumStatus:
+def voting_quorum(
+    topic: Topic, meeting: Meeting, electorate: list[Person], present: list[Person]
+) -> QuorumStatus:
     """The meeting's quorum when all members vote; else the governance members' own quorum."""
     if not topic.council.governance_vote:
         return quorum(meeting)

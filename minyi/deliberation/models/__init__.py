@@ -1,14 +1,5 @@
 """Deliberation models: councils (councils.py), meetings, topics, duties (D2), consultation (D5), inquiries (D6)."""
 
-from minyi.deliberation.models.councils import (
-    Council,
-    CouncilKind,
-    Membership,
-    MemberType,
-    Recommendation,
-    RecommendationMethod,
-    Term,
-)
 from minyi.deliberation.models.consultation import (
     Adviser,
     AdviserInvitation,
@@ -24,6 +15,15 @@ from minyi.deliberation.models.consultation import (
     Response,
     SpeakerApplication,
     SpeakerState,
+)
+from minyi.deliberation.models.councils import (
+    Council,
+    CouncilKind,
+    Membership,
+    MemberType,
+    Recommendation,
+    RecommendationMethod,
+    Term,
 )
 from minyi.deliberation.models.duties import Assignment, ContactKind, LiaisonContact, SupervisionReport
 from minyi.deliberation.models.inquiries import (

@@ -38,7 +38,9 @@ class ItemStatus(models.TextChoices):
 class ConsultationPlan(models.Model):
     """An annual plan (年度协商计划) of a unit; public once published."""
 
-    unit = models.ForeignKey("core.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("制定单位"))
+    unit = models.ForeignKey(
+        "core.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("制定单位")
+    )
     year = models.PositiveSmallIntegerField(_("年度"))
     title = models.CharField(_("计划名称"), max_length=200)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
@@ -48,7 +50,9 @@ class ConsultationPlan(models.Model):
         verbose_name = _("协商计划")
         verbose_name_plural = _("协商计划")
         ordering = ["-year", "pk"]
-        constraints = [models.UniqueConstraint(fields=["unit", "year", "title"], name="consultplan_unit_year_title")]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year", "title"], name="consultplan_unit_year_title")
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -65,7 +69,9 @@ class ConsultationItem(models.Model):
     participants = models.TextField(_("参加对象"), blank=True)
     starts_on = models.DateField(_("计划开始"))
     ends_on = models.DateField(_("计划完成"), null=True, blank=True)
-    status = models.CharField(_("状态"), max_length=10, choices=ItemStatus.choices, default=ItemStatus.PLANNED)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=ItemStatus.choices, default=ItemStatus.PLANNED
+    )
     outcome = models.TextField(_("协商成果"), blank=True)
 
     class Meta:
@@ -128,7 +134,9 @@ class HearingState(models.TextChoices):
 class Hearing(models.Model):
     """听证会 on a major decision: speakers apply, are selected, state opinions; the decision answers each."""
 
-    unit = models.ForeignKey("core.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("组织单位"))
+    unit = models.ForeignKey(
+        "core.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("组织单位")
+    )
     item = models.ForeignKey(
         ConsultationItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="hearings"
     )
@@ -163,7 +171,9 @@ class SpeakerApplication(models.Model):
     hearing = models.ForeignKey(Hearing, on_delete=models.CASCADE, related_name="applications")
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     stance = models.TextField(_("主要观点"))
-    state = models.CharField(_("状态"), max_length=12, choices=SpeakerState.choices, default=SpeakerState.APPLIED)
+    state = models.CharField(
+        _("状态"), max_length=12, choices=SpeakerState.choices, default=SpeakerState.APPLIED
+    )
     applied_at = models.DateTimeField()
 
     class Meta:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -17,7 +16,9 @@ class ContactKind(models.TextChoices):
 class LiaisonContact(models.Model):
     """联系居民及辖区单位: a member logs a contact (whom, when, what was raised)."""
 
-    membership = models.ForeignKey("deliberation.Membership", on_delete=models.CASCADE, related_name="contacts")
+    membership = models.ForeignKey(
+        "deliberation.Membership", on_delete=models.CASCADE, related_name="contacts"
+    )
     contacted_on = models.DateField(_("联系日期"), db_index=True)
     kind = models.CharField(_("联系方式"), max_length=10, choices=ContactKind.choices)
     whom = models.CharField(_("联系对象"), max_length=200)
@@ -35,7 +36,9 @@ class Assignment(models.Model):
     """带头执行决议: a member is given a part in carrying out a passed topic."""
 
     topic = models.ForeignKey("deliberation.Topic", on_delete=models.CASCADE, related_name="assignments")
-    membership = models.ForeignKey("deliberation.Membership", on_delete=models.PROTECT, related_name="assignments")
+    membership = models.ForeignKey(
+        "deliberation.Membership", on_delete=models.PROTECT, related_name="assignments"
+    )
     task = models.CharField(_("任务"), max_length=300)
     assigned_at = models.DateTimeField()
     done_at = models.DateTimeField(null=True, blank=True)
@@ -51,7 +54,9 @@ class Assignment(models.Model):
 class SupervisionReport(models.Model):
     """反映督办事项: a supervising member reports what they found on a topic they supervise."""
 
-    topic = models.ForeignKey("deliberation.Topic", on_delete=models.CASCADE, related_name="supervision_reports")
+    topic = models.ForeignKey(
+        "deliberation.Topic", on_delete=models.CASCADE, related_name="supervision_reports"
+    )
     membership = models.ForeignKey(
         "deliberation.Membership", on_delete=models.PROTECT, related_name="supervision_reports"
     )

@@ -23,13 +23,17 @@ class SessionState(models.TextChoices):
 
 
 class InquirySession(models.Model):
-    unit = models.ForeignKey("core.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("组织单位"))
+    unit = models.ForeignKey(
+        "core.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("组织单位")
+    )
     kind = models.CharField(_("类型"), max_length=10, choices=SessionKind.choices)
     title = models.CharField(_("名称"), max_length=200)
     subject = models.TextField(_("问政（询问）主题"))
     held_at = models.DateTimeField(_("举行时间"))
     place = models.CharField(_("地点"), max_length=200, blank=True)
-    state = models.CharField(_("状态"), max_length=10, choices=SessionState.choices, default=SessionState.PLANNED)
+    state = models.CharField(
+        _("状态"), max_length=10, choices=SessionState.choices, default=SessionState.PLANNED
+    )
     published_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -86,10 +90,17 @@ class FollowUp(models.Model):
         "voices.Voice", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     responsible_unit = models.ForeignKey(
-        "core.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("责任单位")
+        "core.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("责任单位"),
     )
     deadline = models.DateField(_("办理期限"), null=True, blank=True)
-    state = models.CharField(_("状态"), max_length=10, choices=FollowUpState.choices, default=FollowUpState.OPEN)
+    state = models.CharField(
+        _("状态"), max_length=10, choices=FollowUpState.choices, default=FollowUpState.OPEN
+    )
     result = models.TextField(_("办理结果"), blank=True)
     done_at = models.DateTimeField(null=True, blank=True)
 
@@ -109,14 +120,18 @@ class AppraisalState(models.TextChoices):
 class Appraisal(models.Model):
     """专项工作评议: departments appraised by rater groups, scored on the spot through a ballots SCORE poll."""
 
-    unit = models.ForeignKey("core.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("组织单位"))
+    unit = models.ForeignKey(
+        "core.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("组织单位")
+    )
     title = models.CharField(_("评议名称"), max_length=200)
     work = models.TextField(_("评议的专项工作"))
     held_at = models.DateTimeField(_("评议会时间"))
     departments = models.ManyToManyField("core.Unit", related_name="+", verbose_name=_("被评议部门"))
     # Rater groups with weight and scoring form, as minyi.ballots.schemas.RaterGroupInput JSON.
     groups = models.JSONField(_("测评组"), default=list)
-    poll = models.ForeignKey("ballots.Poll", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    poll = models.ForeignKey(
+        "ballots.Poll", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     state = models.CharField(
         _("状态"), max_length=10, choices=AppraisalState.choices, default=AppraisalState.PREPARING
     )

@@ -26,7 +26,11 @@ pytestmark = pytest.mark.django_db
 
 
 def chain(obj: Any) -> list[str]:
-    return list(Event.objects.filter(chain=f"{obj._meta.label_lower}:{obj.pk}").order_by("seq").values_list("action", flat=True))
+    return list(
+        Event.objects.filter(chain=f"{obj._meta.label_lower}:{obj.pk}")
+        .order_by("seq")
+        .values_list("action", flat=True)
+    )
 
 
 @pytest.fixture
@@ -109,11 +113,15 @@ def test_advisers_invited_and_opinion_recorded(tree: Any, officer: Person, make_
     lawyer = make_person(name="赵律师")
     adviser = c.do_add_adviser(
         tree.district,
-        c.AdviserInput(person=lawyer, kind="legal", field="行政法", title="律师", organisation="某律师事务所"),
+        c.AdviserInput(
+            person=lawyer, kind="legal", field="行政法", title="律师", organisation="某律师事务所"
+        ),
         actor=act(officer),
     )
     with pytest.raises(Conflict):
-        c.do_add_adviser(tree.district, c.AdviserInput(person=lawyer, kind="legal", field="行政法"), actor=act(officer))
+        c.do_add_adviser(
+            tree.district, c.AdviserInput(person=lawyer, kind="legal", field="行政法"), actor=act(officer)
+        )
     invitation = c.do_invite_adviser(item, adviser, actor=act(officer))
     note = Notification.objects.get(recipient=lawyer)
     assert note.kind == "deliberation.adviser.invited" and item.title in note.title
@@ -126,7 +134,11 @@ def test_advisers_invited_and_opinion_recorded(tree: Any, officer: Person, make_
     assert invitation.opinion_at is not None
     with pytest.raises(Conflict):
         c.do_record_adviser_opinion(invitation, "再说一次", actor=Actor(person=lawyer))
-    assert chain(adviser) == ["deliberation.adviser.add", "deliberation.adviser.invite", "deliberation.adviser.opinion"]
+    assert chain(adviser) == [
+        "deliberation.adviser.add",
+        "deliberation.adviser.invite",
+        "deliberation.adviser.opinion",
+    ]
     assert AdviserInvitation.objects.get().opinion == "建议补充合法性审查"
 
 
@@ -173,7 +185,9 @@ def test_hearing_full_cycle(tree: Any, officer: Person, make_person: Any) -> Non
     h.do_respond_to_opinion(o2, response="adopted", reason="", actor=act(officer))
     hearing = h.do_publish_hearing(hearing, decision="分两年调整，低保户减免", actor=act(officer))
     assert hearing.state == HearingState.PUBLISHED
-    publish = Event.objects.get(chain=f"deliberation.hearing:{hearing.pk}", action="deliberation.hearing.publish")
+    publish = Event.objects.get(
+        chain=f"deliberation.hearing:{hearing.pk}", action="deliberation.hearing.publish"
+    )
     assert publish.public and [o["response"] for o in publish.data["opinions"]] == ["partly", "adopted"]
     assert Notification.objects.filter(kind="deliberation.hearing.published").count() == 2
     with pytest.raises(Conflict):
@@ -185,7 +199,13 @@ def test_hearing_bad_input(tree: Any, officer: Person) -> None:
     with pytest.raises(ActionError) as err:
         h.do_create_hearing(
             tree.district,
-            h.HearingInput(title="x", matter="y", held_at=timezone.now(), apply_until=timezone.localdate() + dt.timedelta(days=3), seats=1),
+            h.HearingInput(
+                title="x",
+                matter="y",
+                held_at=timezone.now(),
+                apply_until=timezone.localdate() + dt.timedelta(days=3),
+                seats=1,
+            ),
             actor=act(officer),
         )
     assert err.value.code == "input_invalid"

@@ -25,10 +25,17 @@ pytestmark = pytest.mark.django_db
 
 def governance_council(council: Council, members: list[Person], staff: Person) -> None:
     council_admin.do_update_council(
-        council, name=council.name, kind=council.kind, governance_vote=True, is_active=True, actor=staff_actor(staff)
+        council,
+        name=council.name,
+        kind=council.kind,
+        governance_vote=True,
+        is_active=True,
+        actor=staff_actor(staff),
     )
     council_admin.do_update_member(
-        Membership.objects.get(person=members[3], council=council), member_type="governance", actor=staff_actor(staff)
+        Membership.objects.get(person=members[3], council=council),
+        member_type="governance",
+        actor=staff_actor(staff),
     )
 
 
@@ -59,10 +66,17 @@ def test_governance_vote_without_governance_members(
     council: Council, resolving: Topic, open_meeting: Meeting, members: list[Person], staff: Person
 ) -> None:
     council_admin.do_update_member(
-        Membership.objects.get(person=members[4], council=council), member_type="resident", actor=staff_actor(staff)
+        Membership.objects.get(person=members[4], council=council),
+        member_type="resident",
+        actor=staff_actor(staff),
     )
     council_admin.do_update_council(
-        council, name=council.name, kind=council.kind, governance_vote=True, is_active=True, actor=staff_actor(staff)
+        council,
+        name=council.name,
+        kind=council.kind,
+        governance_vote=True,
+        is_active=True,
+        actor=staff_actor(staff),
     )
     for person in members:
         do_sign_in(open_meeting, person, method="staff", actor=staff_actor(staff))
@@ -71,12 +85,20 @@ def test_governance_vote_without_governance_members(
     assert err.value.code == "no_governance_members"
 
 
-def test_council_edit_and_bad_input(council: Council, term: Any, staff: Person, members: list[Person]) -> None:
+def test_council_edit_and_bad_input(
+    council: Council, term: Any, staff: Person, members: list[Person]
+) -> None:
     with pytest.raises(ActionError):
-        council_admin.do_update_council(council, name=" ", kind="hall", governance_vote=False, is_active=True, actor=staff_actor(staff))
+        council_admin.do_update_council(
+            council, name=" ", kind="hall", governance_vote=False, is_active=True, actor=staff_actor(staff)
+        )
     with pytest.raises(ActionError):
-        council_admin.do_update_term(term, starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2025, 1, 1), actor=staff_actor(staff))
-    term = council_admin.do_update_term(term, starts_on=dt.date(2025, 1, 1), ends_on=dt.date(2028, 1, 1), actor=staff_actor(staff))
+        council_admin.do_update_term(
+            term, starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2025, 1, 1), actor=staff_actor(staff)
+        )
+    term = council_admin.do_update_term(
+        term, starts_on=dt.date(2025, 1, 1), ends_on=dt.date(2028, 1, 1), actor=staff_actor(staff)
+    )
     assert term.ends_on == dt.date(2028, 1, 1)
     m = Membership.objects.get(person=members[0])
     with pytest.raises(ActionError):
@@ -93,7 +115,10 @@ def passed_topic(resolving: Topic, open_meeting: Meeting, members: list[Person],
         do_cast_ballot(poll, "yes", actor=member_actor(person))
     do_close_topic_poll(resolving, actor=staff_actor(staff))
     return do_resolve_topic(
-        resolving, responsible=members[0], deadline=timezone.localdate() + dt.timedelta(days=10), actor=staff_actor(staff)
+        resolving,
+        responsible=members[0],
+        deadline=timezone.localdate() + dt.timedelta(days=10),
+        actor=staff_actor(staff),
     )
 
 
@@ -113,20 +138,41 @@ def test_publicising_deadline_reminds_staff(
 
 
 def test_duties_tracked_and_summarised(
-    council: Council, resolving: Topic, open_meeting: Meeting, members: list[Person], staff: Person, make_person: Any,
+    council: Council,
+    resolving: Topic,
+    open_meeting: Meeting,
+    members: list[Person],
+    staff: Person,
+    make_person: Any,
     django_assert_num_queries: Any,
 ) -> None:
     topic = passed_topic(resolving, open_meeting, members, staff)
     mine = Membership.objects.get(person=members[1])
     contact = duties.do_log_contact(
-        mine, contacted_on=timezone.localdate(), kind="visit", whom="3栋住户", summary="反映楼道灯不亮", actor=member_actor(members[1])
+        mine,
+        contacted_on=timezone.localdate(),
+        kind="visit",
+        whom="3栋住户",
+        summary="反映楼道灯不亮",
+        actor=member_actor(members[1]),
     )
     assert contact.pk
     with pytest.raises(NotPermitted):
-        duties.do_log_contact(mine, contacted_on=timezone.localdate(), kind="visit", whom="x", summary="y", actor=member_actor(members[2]))
+        duties.do_log_contact(
+            mine,
+            contacted_on=timezone.localdate(),
+            kind="visit",
+            whom="x",
+            summary="y",
+            actor=member_actor(members[2]),
+        )
     with pytest.raises(ActionError):
         duties.do_log_contact(
-            mine, contacted_on=timezone.localdate() + dt.timedelta(days=1), kind="visit", whom="x", summary="y",
+            mine,
+            contacted_on=timezone.localdate() + dt.timedelta(days=1),
+            kind="visit",
+            whom="x",
+            summary="y",
             actor=member_actor(members[1]),
         )
     with pytest.raises(NotPermitted):

@@ -54,27 +54,42 @@ def test_qa_session_cycle(tree: Any, officer: Person, session: Any, make_person:
     session.refresh_from_db()
     assert session.state == SessionState.HELD
     bureau_head = make_person(name="张局长")
-    iq.do_record_answer(q1, bureau_head, office="局长", office_unit=tree.department, text="暑假前完成改造", actor=act(officer))
+    iq.do_record_answer(
+        q1, bureau_head, office="局长", office_unit=tree.department, text="暑假前完成改造", actor=act(officer)
+    )
     with pytest.raises(ActionError) as err2:
         iq.do_publish_session(session, actor=act(officer))
     assert err2.value.code == "questions_unanswered"
-    iq.do_record_answer(q2, bureau_head, office="局长", office_unit=tree.department, text="三季度优化", actor=act(officer))
+    iq.do_record_answer(
+        q2, bureau_head, office="局长", office_unit=tree.department, text="三季度优化", actor=act(officer)
+    )
     with pytest.raises(ActionError):
-        iq.do_track_follow_up(q1, "改造", responsible_unit=tree.department, deadline=dt.date(2020, 1, 1), actor=act(officer))
+        iq.do_track_follow_up(
+            q1, "改造", responsible_unit=tree.department, deadline=dt.date(2020, 1, 1), actor=act(officer)
+        )
     tracked = iq.do_track_follow_up(
-        q1, "学校门口增设即停即走车位", responsible_unit=tree.department,
-        deadline=timezone.localdate() + dt.timedelta(days=60), actor=act(officer),
+        q1,
+        "学校门口增设即停即走车位",
+        responsible_unit=tree.department,
+        deadline=timezone.localdate() + dt.timedelta(days=60),
+        actor=act(officer),
     )
     session = iq.do_publish_session(session, actor=act(officer))
     assert session.state == SessionState.PUBLISHED
-    kinds = set(Notification.objects.filter(kind="deliberation.inquiry.published").values_list("recipient__name", flat=True))
+    kinds = set(
+        Notification.objects.filter(kind="deliberation.inquiry.published").values_list(
+            "recipient__name", flat=True
+        )
+    )
     assert kinds == {"刘代表", "陈委员", "张局长"}
     done = iq.do_complete_follow_up(tracked, result="已增设12个车位", actor=act(officer))
     assert done.state == FollowUpState.DONE
     with pytest.raises(Conflict):
         iq.do_complete_follow_up(done, result="again", actor=act(officer))
     actions = list(
-        Event.objects.filter(chain=f"deliberation.inquirysession:{session.pk}").order_by("seq").values_list("action", flat=True)
+        Event.objects.filter(chain=f"deliberation.inquirysession:{session.pk}")
+        .order_by("seq")
+        .values_list("action", flat=True)
     )
     assert actions[0] == "deliberation.inquiry.create" and "deliberation.inquiry.publish" in actions
     assert actions[-1] == "deliberation.inquiry.follow_up_done"
@@ -86,33 +101,56 @@ def test_follow_up_becomes_a_voice(tree: Any, officer: Person, session: Any, mak
     deputy = make_person("deputy", tree.district, name="刘代表")
     q = iq.do_record_question(session, deputy, "青云街道路灯何时修？", actor=act(officer))
     follow_up = iq.do_follow_up_as_voice(
-        q, title="青云街道路灯维修", text="代表问政会交办：青云街道路灯维修", category=category,
-        unit=tree.township, actor=act(officer),
+        q,
+        title="青云街道路灯维修",
+        text="代表问政会交办：青云街道路灯维修",
+        category=category,
+        unit=tree.township,
+        actor=act(officer),
     )
     assert follow_up.voice is not None and follow_up.voice.unit_id == tree.township.pk
-    assert ProcessInstance.objects.filter(subject_type="voices.voice", subject_id=str(follow_up.voice.pk)).exists()
+    assert ProcessInstance.objects.filter(
+        subject_type="voices.voice", subject_id=str(follow_up.voice.pk)
+    ).exists()
     with pytest.raises(Conflict):
         iq.do_complete_follow_up(follow_up, result="x", actor=act(officer))
 
 
-def test_follow_up_voice_refused_writes_nothing(tree: Any, session: Any, make_person: Any, officer: Person) -> None:
+def test_follow_up_voice_refused_writes_nothing(
+    tree: Any, session: Any, make_person: Any, officer: Person
+) -> None:
     ensure_default_channels(actor=Actor.system())
     category = Category.objects.get_or_create(code="roads", defaults={"name": "道路交通"})[0]
     q = iq.do_record_question(session, make_person("deputy", tree.district), "问题", actor=act(officer))
     outsider = make_person("district_staff", tree.other_district)
     with pytest.raises(NotPermitted):
-        iq.do_follow_up_as_voice(q, title="t", text="x", category=category, unit=tree.township, actor=act(outsider))
+        iq.do_follow_up_as_voice(
+            q, title="t", text="x", category=category, unit=tree.township, actor=act(outsider)
+        )
     assert not FollowUp.objects.exists()
 
 
 GROUPS = [
-    {"code": "deputies", "name": "人大代表组", "weight": "0.5", "criteria": [{"code": "work", "name": "工作成效", "weight": "1"}]},
-    {"code": "residents", "name": "群众代表组", "weight": "0.3", "criteria": [{"code": "work", "name": "工作成效", "weight": "1"}]},
+    {
+        "code": "deputies",
+        "name": "人大代表组",
+        "weight": "0.5",
+        "criteria": [{"code": "work", "name": "工作成效", "weight": "1"}],
+    },
+    {
+        "code": "residents",
+        "name": "群众代表组",
+        "weight": "0.3",
+        "criteria": [{"code": "work", "name": "工作成效", "weight": "1"}],
+    },
     {
         "code": "recipients",
         "name": "服务对象组",
         "weight": "0.2",
-        "criteria": [{"code": "speed", "name": "办事效率", "weight": "1"}, {"code": "manner", "name": "服务态度", "weight": "1"}],
+        "criteria": [
+            {"code": "speed", "name": "办事效率", "weight": "1"},
+            {"code": "manner", "name": "服务态度", "weight": "1"},
+        ],
     },
 ]
 
@@ -121,12 +159,17 @@ GROUPS = [
 def appraisal(tree: Any, officer: Person, system: Actor) -> Any:
     from minyi.core.actions.units import UnitInput, do_create_unit
 
-    traffic = do_create_unit(UnitInput(name="东城区交通运输局", kind="department"), tree.district, actor=system)
+    traffic = do_create_unit(
+        UnitInput(name="东城区交通运输局", kind="department"), tree.district, actor=system
+    )
     return ap.do_create_appraisal(
         tree.district,
         ap.AppraisalInput(
-            title="城市交通建设专项工作评议", work="城市交通建设", held_at=timezone.now(),
-            departments=[tree.department, traffic], groups=GROUPS,
+            title="城市交通建设专项工作评议",
+            work="城市交通建设",
+            held_at=timezone.now(),
+            departments=[tree.department, traffic],
+            groups=GROUPS,
         ),
         actor=act(officer),
     )
@@ -167,7 +210,9 @@ def test_appraisal_scored_on_site(appraisal: Any, officer: Person, make_person: 
     rows = ap.appraisal_rows(appraisal)
     assert [(r["score"], r["grade"]) for r in rows] == [("70.50", "基本满意"), ("70.50", "基本满意")]
     assert Elector.objects.filter(poll=poll, voted=True).count() == 4
-    announce = Event.objects.get(chain=f"deliberation.appraisal:{appraisal.pk}", action="deliberation.appraisal.announce")
+    announce = Event.objects.get(
+        chain=f"deliberation.appraisal:{appraisal.pk}", action="deliberation.appraisal.announce"
+    )
     assert announce.public
 
 
@@ -176,7 +221,9 @@ def test_appraisal_bad_input(tree: Any, officer: Person) -> None:
     with pytest.raises(ActionError) as err:
         ap.do_create_appraisal(
             tree.district,
-            ap.AppraisalInput(title="t", work="w", held_at=timezone.now(), departments=[tree.department], groups=bad),
+            ap.AppraisalInput(
+                title="t", work="w", held_at=timezone.now(), departments=[tree.department], groups=bad
+            ),
             actor=act(officer),
         )
     assert err.value.code == "groups_invalid"

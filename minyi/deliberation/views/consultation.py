@@ -62,20 +62,28 @@ def index(request: HttpRequest) -> HttpResponse:
 
         def create_plan(r: HttpRequest) -> object:
             u = unit(r)
-            return actions.do_create_plan(u, year=number(r, "year"), title=text(r, "title"), actor=organiser_actor(person, u))
+            return actions.do_create_plan(
+                u, year=number(r, "year"), title=text(r, "title"), actor=organiser_actor(person, u)
+            )
 
         def create_hearing(r: HttpRequest) -> object:
             u = unit(r)
             return hearing_actions.do_create_hearing(
                 u,
                 hearing_actions.HearingInput(
-                    title=text(r, "title"), matter=text(r, "matter"), held_at=moment(r, "held_at"),
-                    apply_until=required_day(r, "apply_until"), seats=number(r, "seats"), place=text(r, "place"),
+                    title=text(r, "title"),
+                    matter=text(r, "matter"),
+                    held_at=moment(r, "held_at"),
+                    apply_until=required_day(r, "apply_until"),
+                    seats=number(r, "seats"),
+                    place=text(r, "place"),
                 ),
                 actor=organiser_actor(person, u),
             )
 
-        return run_operation(request, {"plan": create_plan, "hearing": create_hearing}, to="deliberation:consultation")
+        return run_operation(
+            request, {"plan": create_plan, "hearing": create_hearing}, to="deliberation:consultation"
+        )
     own = scope_q(person, ORGANISER_ROLES) if person is not None else Q(pk__in=[])
     plans = ConsultationPlan.objects.filter(Q(published_at__isnull=False) | own).select_related("unit")
     hearings = Hearing.objects.all()  # announced publicly from the start so people can apply to speak
@@ -112,8 +120,11 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "item": lambda r: actions.do_add_item(
                 plan,
                 actions.ItemInput(
-                    title=text(r, "title"), channel=text(r, "channel"), form=text(r, "form"),
-                    organiser=unit_in(r, "organiser"), starts_on=required_day(r, "starts_on"),
+                    title=text(r, "title"),
+                    channel=text(r, "channel"),
+                    form=text(r, "form"),
+                    organiser=unit_in(r, "organiser"),
+                    starts_on=required_day(r, "starts_on"),
                     participants=text(r, "participants"),
                 ),
                 actor=actor,
@@ -170,7 +181,9 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
         operations = {
             "invite": invite,
-            "opinion": lambda r: actions.do_record_adviser_opinion(invitation_of(r), text(r, "opinion"), actor=actor),
+            "opinion": lambda r: actions.do_record_adviser_opinion(
+                invitation_of(r), text(r, "opinion"), actor=actor
+            ),
         }
         return run_operation(request, operations, item.pk, to="deliberation:item")
     pool = (
@@ -184,7 +197,12 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "deliberation/item.html",
-        {"item": item, "invitations": invitations if organiser else mine, "organiser": organiser, "pool": list(pool)},
+        {
+            "item": item,
+            "invitations": invitations if organiser else mine,
+            "organiser": organiser,
+            "pool": list(pool),
+        },
     )
 
 
@@ -201,8 +219,11 @@ def advisers(request: HttpRequest) -> HttpResponse:
             return actions.do_add_adviser(
                 unit,
                 actions.AdviserInput(
-                    person=person_by_username(text(r, "username")), kind=text(r, "kind"), field=text(r, "field"),
-                    title=text(r, "title"), organisation=text(r, "organisation"),
+                    person=person_by_username(text(r, "username")),
+                    kind=text(r, "kind"),
+                    field=text(r, "field"),
+                    title=text(r, "title"),
+                    organisation=text(r, "organisation"),
                 ),
                 actor=organiser_actor(person, unit),
             )
@@ -248,14 +269,20 @@ def hearing_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "apply": lambda r: hearing_actions.do_apply_to_speak(hearing, text(r, "stance"), actor=actor),
             "select": lambda r: hearing_actions.do_select_speakers(
                 hearing,
-                list(hearing.applications.filter(pk__in=[int(v) for v in r.POST.getlist("selected") if v.isdigit()])),
+                list(
+                    hearing.applications.filter(
+                        pk__in=[int(v) for v in r.POST.getlist("selected") if v.isdigit()]
+                    )
+                ),
                 actor=actor,
             ),
             "opinion": lambda r: hearing_actions.do_record_opinion(
                 hearing, application_of(r), text(r, "text"), actor=actor
             ),
             "respond": respond,
-            "publish": lambda r: hearing_actions.do_publish_hearing(hearing, decision=text(r, "decision"), actor=actor),
+            "publish": lambda r: hearing_actions.do_publish_hearing(
+                hearing, decision=text(r, "decision"), actor=actor
+            ),
         }
         return run_operation(request, operations, hearing.pk, to="deliberation:hearing")
     applications = list(hearing.applications.select_related("person"))
@@ -273,7 +300,10 @@ def hearing_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 for a in applications
                 if a.state == SpeakerState.SELECTED
             ],
-            "opinions": [(o, o.speaker.person.name if organiser else mask_name(o.speaker.person.name)) for o in opinions],
+            "opinions": [
+                (o, o.speaker.person.name if organiser else mask_name(o.speaker.person.name))
+                for o in opinions
+            ],
             "applied": person is not None and any(a.person_id == person.pk for a in applications),
             "responses": Response.choices,
             "can_apply": hearing.state == HearingState.REGISTRATION,

@@ -24,12 +24,12 @@ from minyi.deliberation.models import (
     Assignment,
     ContactKind,
     Council,
-    LiaisonContact,
-    Supervision,
     CouncilKind,
+    LiaisonContact,
     Membership,
     MemberType,
     RecommendationMethod,
+    Supervision,
     Topic,
 )
 from minyi.deliberation.predicates import MANAGER_ROLES, is_council_manager
@@ -40,7 +40,9 @@ from minyi.deliberation.views.ops import day, number, person_by_username, requir
 @login_required
 def council_list(request: HttpRequest) -> HttpResponse:
     person = current_person(request)
-    units = Unit.objects.filter(scope_q(person, MANAGER_ROLES, field="path"), kind__in=councils.COUNCIL_UNIT_KINDS)
+    units = Unit.objects.filter(
+        scope_q(person, MANAGER_ROLES, field="path"), kind__in=councils.COUNCIL_UNIT_KINDS
+    )
     if request.method == "POST":
 
         def create(r: HttpRequest) -> object:
@@ -54,7 +56,9 @@ def council_list(request: HttpRequest) -> HttpResponse:
 
         return run_operation(request, {"create": create}, to="deliberation:councils")
     managed = list(
-        Council.objects.filter(scope_q(person, MANAGER_ROLES)).select_related("unit").order_by("unit__path", "name")
+        Council.objects.filter(scope_q(person, MANAGER_ROLES))
+        .select_related("unit")
+        .order_by("unit__path", "name")
     )
     return render(
         request,
@@ -105,7 +109,9 @@ def council_manage(request: HttpRequest, pk: int) -> HttpResponse:
             )
 
         def assign(r: HttpRequest) -> object:
-            topic = Topic.objects.filter(pk=int(v) if (v := text(r, "topic")).isdigit() else 0, council=council).first()
+            topic = Topic.objects.filter(
+                pk=int(v) if (v := text(r, "topic")).isdigit() else 0, council=council
+            ).first()
             if topic is None:
                 raise ActionError("topic_unknown", _("未找到该议题"), {"field": "topic"})
             return duties.do_assign_task(topic, membership_of(r), text(r, "task"), actor=actor)
@@ -120,17 +126,26 @@ def council_manage(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=actor,
             ),
             "term": lambda r: councils.do_add_term(
-                council, number=number(r, "number"), starts_on=required_day(r, "starts_on"),
-                ends_on=required_day(r, "ends_on"), actor=actor,
+                council,
+                number=number(r, "number"),
+                starts_on=required_day(r, "starts_on"),
+                ends_on=required_day(r, "ends_on"),
+                actor=actor,
             ),
             "term_edit": lambda r: council_admin.do_update_term(
-                term_of(r), starts_on=required_day(r, "starts_on"), ends_on=required_day(r, "ends_on"), actor=actor
+                term_of(r),
+                starts_on=required_day(r, "starts_on"),
+                ends_on=required_day(r, "ends_on"),
+                actor=actor,
             ),
             "recommendation": lambda r: councils.do_record_recommendation(
                 council,
                 councils.RecommendationInput(
-                    term=term_of(r), held_on=required_day(r, "held_on"), method=text(r, "method"),
-                    voters=number(r, "voters"), note=text(r, "note"),
+                    term=term_of(r),
+                    held_on=required_day(r, "held_on"),
+                    method=text(r, "method"),
+                    voters=number(r, "voters"),
+                    note=text(r, "note"),
                 ),
                 actor=actor,
             ),
@@ -139,8 +154,10 @@ def council_manage(request: HttpRequest, pk: int) -> HttpResponse:
                 membership_of(r), member_type=text(r, "member_type"), actor=actor
             ),
             "end": lambda r: councils.do_end_membership(
-                membership_of(r), left_on=day(r, "left_on", required=False) or timezone.localdate(),
-                reason=text(r, "reason"), actor=actor,
+                membership_of(r),
+                left_on=day(r, "left_on", required=False) or timezone.localdate(),
+                reason=text(r, "reason"),
+                actor=actor,
             ),
             "assign": assign,
         }
@@ -176,7 +193,9 @@ def my_duties(request: HttpRequest) -> HttpResponse:
     """A member's own duties on the phone: log contacts, finish assigned tasks, report supervised topics."""
     person = current_person(request)
     memberships = list(
-        Membership.objects.filter(person=person, is_active=True).select_related("council__unit").order_by("council__name")
+        Membership.objects.filter(person=person, is_active=True)
+        .select_related("council__unit")
+        .order_by("council__name")
     )
     if request.method == "POST":
         actor = member_actor(person)
@@ -201,15 +220,22 @@ def my_duties(request: HttpRequest) -> HttpResponse:
 
         operations = {
             "contact": lambda r: duties.do_log_contact(
-                membership_of(r), contacted_on=required_day(r, "contacted_on"), kind=text(r, "kind"),
-                whom=text(r, "whom"), summary=text(r, "summary"), actor=actor,
+                membership_of(r),
+                contacted_on=required_day(r, "contacted_on"),
+                kind=text(r, "kind"),
+                whom=text(r, "whom"),
+                summary=text(r, "summary"),
+                actor=actor,
             ),
             "complete": complete,
             "report": report,
         }
         return run_operation(request, operations, to="deliberation:my_duties")
     supervised = [
-        s.topic for s in Supervision.objects.filter(person=person).select_related("topic").order_by("-created_at")[:50]
+        s.topic
+        for s in Supervision.objects.filter(person=person)
+        .select_related("topic")
+        .order_by("-created_at")[:50]
     ]
     return render(
         request,
@@ -218,7 +244,9 @@ def my_duties(request: HttpRequest) -> HttpResponse:
             "memberships": memberships,
             "kinds": ContactKind.choices,
             "contacts": list(
-                LiaisonContact.objects.filter(membership__person=person).select_related("membership__council")[:20]
+                LiaisonContact.objects.filter(membership__person=person).select_related(
+                    "membership__council"
+                )[:20]
             ),
             "tasks": list(
                 Assignment.objects.filter(membership__person=person)

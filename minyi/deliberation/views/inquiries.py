@@ -79,8 +79,11 @@ def index(request: HttpRequest) -> HttpResponse:
             return actions.do_create_session(
                 u,
                 actions.SessionInput(
-                    kind=text(r, "kind"), title=text(r, "title"), subject=text(r, "subject"),
-                    held_at=moment(r, "held_at"), place=text(r, "place"),
+                    kind=text(r, "kind"),
+                    title=text(r, "title"),
+                    subject=text(r, "subject"),
+                    held_at=moment(r, "held_at"),
+                    place=text(r, "place"),
                 ),
                 actor=organiser_actor(person, u),
             )
@@ -89,24 +92,44 @@ def index(request: HttpRequest) -> HttpResponse:
             u = unit(r)
             groups = []
             for i in range(1, 5):
-                code, name, weight = text(r, f"g{i}_code").strip(), text(r, f"g{i}_name").strip(), text(r, f"g{i}_weight")
+                code, name, weight = (
+                    text(r, f"g{i}_code").strip(),
+                    text(r, f"g{i}_name").strip(),
+                    text(r, f"g{i}_weight"),
+                )
                 if not code:
                     continue
                 try:
-                    groups.append({"code": code, "name": name, "weight": str(Decimal(weight)), "criteria": DEFAULT_CRITERIA})
+                    groups.append(
+                        {
+                            "code": code,
+                            "name": name,
+                            "weight": str(Decimal(weight)),
+                            "criteria": DEFAULT_CRITERIA,
+                        }
+                    )
                 except InvalidOperation:
-                    raise ActionError("input_invalid", _("权重必须是数字"), {"field": f"g{i}_weight"}) from None
-            departments = list(Unit.objects.filter(pk__in=[int(v) for v in r.POST.getlist("departments") if v.isdigit()]))
+                    raise ActionError(
+                        "input_invalid", _("权重必须是数字"), {"field": f"g{i}_weight"}
+                    ) from None
+            departments = list(
+                Unit.objects.filter(pk__in=[int(v) for v in r.POST.getlist("departments") if v.isdigit()])
+            )
             return appraisal_actions.do_create_appraisal(
                 u,
                 appraisal_actions.AppraisalInput(
-                    title=text(r, "title"), work=text(r, "work"), held_at=moment(r, "held_at"),
-                    departments=departments, groups=groups,
+                    title=text(r, "title"),
+                    work=text(r, "work"),
+                    held_at=moment(r, "held_at"),
+                    departments=departments,
+                    groups=groups,
                 ),
                 actor=organiser_actor(person, u),
             )
 
-        return run_operation(request, {"session": create_session, "appraisal": create_appraisal}, to="deliberation:inquiries")
+        return run_operation(
+            request, {"session": create_session, "appraisal": create_appraisal}, to="deliberation:inquiries"
+        )
     own = scope_q(person, ORGANISER_ROLES) if person is not None else Q(pk__in=[])
     sessions = InquirySession.objects.filter(Q(state=SessionState.PUBLISHED) | own).select_related("unit")
     appraisals = Appraisal.objects.filter(Q(state=AppraisalState.ANNOUNCED) | own).select_related("unit")
@@ -144,16 +167,25 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
         def follow_up(r: HttpRequest) -> object:
             if r.POST.get("as_voice") == "1":
-                category = Category.objects.filter(pk=int(v) if (v := text(r, "category")).isdigit() else 0).first()
+                category = Category.objects.filter(
+                    pk=int(v) if (v := text(r, "category")).isdigit() else 0
+                ).first()
                 if category is None:
                     raise ActionError("category_unknown", _("请选择民情类别"), {"field": "category"})
                 return actions.do_follow_up_as_voice(
-                    question_of(r), title=text(r, "title") or session.title, text=text(r, "text"),
-                    category=category, unit=unit_in(r, "unit"), actor=actor,
+                    question_of(r),
+                    title=text(r, "title") or session.title,
+                    text=text(r, "text"),
+                    category=category,
+                    unit=unit_in(r, "unit"),
+                    actor=actor,
                 )
             return actions.do_track_follow_up(
-                question_of(r), text(r, "text"), responsible_unit=unit_in(r, "unit"),
-                deadline=required_day(r, "deadline"), actor=actor,
+                question_of(r),
+                text(r, "text"),
+                responsible_unit=unit_in(r, "unit"),
+                deadline=required_day(r, "deadline"),
+                actor=actor,
             )
 
         def done(r: HttpRequest) -> object:
@@ -169,8 +201,12 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 session, person_by_username(text(r, "asker"), "asker"), text(r, "text"), actor=actor
             ),
             "answer": lambda r: actions.do_record_answer(
-                question_of(r), person_by_username(text(r, "official"), "official"), office=text(r, "office"),
-                office_unit=unit_in(r, "office_unit"), text=text(r, "text"), actor=actor,
+                question_of(r),
+                person_by_username(text(r, "official"), "official"),
+                office=text(r, "office"),
+                office_unit=unit_in(r, "office_unit"),
+                text=text(r, "text"),
+                actor=actor,
             ),
             "follow_up": follow_up,
             "done": done,
@@ -210,7 +246,9 @@ def appraisal_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "raters": lambda r: appraisal_actions.do_add_raters(
                 appraisal, text(r, "group"), people_by_usernames(text(r, "usernames")), actor=actor
             ),
-            "start": lambda r: appraisal_actions.do_start_scoring(appraisal, actor=actor, secret=r.POST.get("named") != "1"),
+            "start": lambda r: appraisal_actions.do_start_scoring(
+                appraisal, actor=actor, secret=r.POST.get("named") != "1"
+            ),
             "announce": lambda r: appraisal_actions.do_announce_appraisal(appraisal, actor=actor),
         }
         return run_operation(request, operations, appraisal.pk, to="deliberation:appraisal")
@@ -247,14 +285,21 @@ def score(request: HttpRequest, pk: int) -> HttpResponse:
     options = list(poll.options.all())
     receipt = ""
     if request.method == "POST":
-        sheets = {o.key: {c["code"]: request.POST.get(f"{o.key}-{c['code']}", "").strip() for c in group["criteria"]} for o in options}
+        sheets = {
+            o.key: {
+                c["code"]: request.POST.get(f"{o.key}-{c['code']}", "").strip() for c in group["criteria"]
+            }
+            for o in options
+        }
         try:
             for sheet in sheets.values():
                 for code, value in sheet.items():
                     try:
                         sheet[code] = Decimal(value)  # type: ignore[assignment]
                     except InvalidOperation:
-                        raise ActionError("score_invalid", _("请为每一项填写0到100的分数"), {"field": code}) from None
+                        raise ActionError(
+                            "score_invalid", _("请为每一项填写0到100的分数"), {"field": code}
+                        ) from None
             result = do_cast_ballot(poll, sheets, actor=organiser_actor(person, appraisal.unit))
         except ActionError as error:
             from django.contrib import messages

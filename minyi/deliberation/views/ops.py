@@ -24,7 +24,9 @@ Operation = Callable[[HttpRequest], object]
 UNIT_CHOICES_MAX = 300
 
 
-def run_operation(request: HttpRequest, operations: Mapping[str, Operation], *args: Any, to: str) -> HttpResponse:
+def run_operation(
+    request: HttpRequest, operations: Mapping[str, Operation], *args: Any, to: str
+) -> HttpResponse:
     """Run the POSTed `op`, show its error or "已保存", and redirect back (post/redirect/get)."""
     operation = operations.get(request.POST.get("op", ""))
     if operation is None:
@@ -76,7 +78,9 @@ def moment(request: HttpRequest, name: str) -> dt.datetime:
 def person_by_username(value: str, field: str = "person") -> Person:
     person = Person.objects.filter(username=value.strip(), is_active=True).first() if value.strip() else None
     if person is None:
-        raise ActionError("person_unknown", _("未找到账号：%(name)s") % {"name": value.strip()}, {"field": field})
+        raise ActionError(
+            "person_unknown", _("未找到账号：%(name)s") % {"name": value.strip()}, {"field": field}
+        )
     return person
 
 
@@ -87,7 +91,9 @@ def people_by_usernames(value: str, field: str = "people") -> list[Person]:
     found = {p.username: p for p in Person.objects.filter(username__in=names, is_active=True)}
     missing = [n for n in names if n not in found]
     if missing:
-        raise ActionError("person_unknown", _("未找到账号：%(name)s") % {"name": missing[0]}, {"field": field})
+        raise ActionError(
+            "person_unknown", _("未找到账号：%(name)s") % {"name": missing[0]}, {"field": field}
+        )
     return [found[n] for n in dict.fromkeys(names)]
 
 
