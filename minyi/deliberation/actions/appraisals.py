@@ -75,7 +75,9 @@ def _event(
 
 
 def _locked(appraisal: Appraisal) -> Appraisal:
-    return Appraisal.objects.select_for_update().select_related("unit", "poll").get(pk=appraisal.pk)
+    return (
+        Appraisal.objects.select_for_update(of=("self",)).select_related("unit", "poll").get(pk=appraisal.pk)
+    )
 
 
 def require_appraisal_state(appraisal: Appraisal, state: str) -> None:

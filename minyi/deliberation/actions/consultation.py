@@ -109,7 +109,7 @@ def do_add_item(plan: ConsultationPlan, data: ItemInput, *, actor: Actor) -> Con
 @transaction.atomic
 def do_publish_plan(plan: ConsultationPlan, *, actor: Actor) -> ConsultationPlan:
     require_organiser(actor, plan.unit)
-    plan = ConsultationPlan.objects.select_for_update().get(pk=plan.pk)
+    plan = ConsultationPlan.objects.select_for_update(of=("self",)).get(pk=plan.pk)
     if plan.published_at is not None:
         raise Conflict("plan_published", _("计划已发布"), {})
     if not plan.items.exists():
@@ -132,7 +132,9 @@ def do_update_item_status(
     item: ConsultationItem, *, status: str, actor: Actor, outcome: str = ""
 ) -> ConsultationItem:
     """Record that an item was held, completed (with its outcome) or cancelled."""
-    item = ConsultationItem.objects.select_for_update().select_related("plan__unit").get(pk=item.pk)
+    item = (
+        ConsultationItem.objects.select_for_update(of=("self",)).select_related("plan__unit").get(pk=item.pk)
+    )
     require_organiser(actor, item.plan.unit)
     if status not in ItemStatus.values:
         raise ActionError("status_unknown", _("未知的状态"), {"field": "status"})
@@ -222,7 +224,7 @@ def do_invite_adviser(item: ConsultationItem, adviser: Adviser, *, actor: Actor)
 def do_record_adviser_opinion(invitation: AdviserInvitation, text: str, *, actor: Actor) -> AdviserInvitation:
     """The invited adviser gives their opinion (or staff record one received in writing)."""
     invitation = (
-        AdviserInvitation.objects.select_for_update()
+        AdviserInvitation.objects.select_for_update(of=("self",))
         .select_related("adviser", "item__plan__unit")
         .get(pk=invitation.pk)
     )

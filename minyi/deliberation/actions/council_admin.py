@@ -18,7 +18,7 @@ from minyi.deliberation.predicates import forget_membership
 def do_update_council(
     council: Council, *, name: str, kind: str, governance_vote: bool, is_active: bool, actor: Actor
 ) -> Council:
-    council = Council.objects.select_for_update().select_related("unit").get(pk=council.pk)
+    council = Council.objects.select_for_update(of=("self",)).select_related("unit").get(pk=council.pk)
     if not name.strip():
         raise ActionError("name_required", _("名称不能为空"), {"field": "name"})
     if kind not in CouncilKind.values:
@@ -39,7 +39,7 @@ def do_update_council(
 
 @transaction.atomic
 def do_update_term(term: Term, *, starts_on: dt.date, ends_on: dt.date, actor: Actor) -> Term:
-    term = Term.objects.select_for_update().select_related("council__unit").get(pk=term.pk)
+    term = Term.objects.select_for_update(of=("self",)).select_related("council__unit").get(pk=term.pk)
     if ends_on <= starts_on:
         raise ActionError("term_dates", _("届期结束日期必须晚于开始日期"), {"field": "ends_on"})
     term.starts_on, term.ends_on = starts_on, ends_on
@@ -58,7 +58,11 @@ def do_update_term(term: Term, *, starts_on: dt.date, ends_on: dt.date, actor: A
 @transaction.atomic
 def do_update_member(membership: Membership, *, member_type: str, actor: Actor) -> Membership:
     """Change a member's type (e.g. to 五级治理 governance member, who votes on topics in governance councils)."""
-    membership = Membership.objects.select_for_update().select_related("council__unit").get(pk=membership.pk)
+    membership = (
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("council__unit")
+        .get(pk=membership.pk)
+    )
     if not membership.is_active:
         raise Conflict("membership_ended", _("该代表已离任"), {})
     if member_type not in MemberType.values:

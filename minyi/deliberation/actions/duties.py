@@ -102,7 +102,9 @@ def do_assign_task(topic: Topic, membership: Membership, task: str, *, actor: Ac
 @transaction.atomic
 def do_complete_assignment(assignment: Assignment, *, note: str, actor: Actor) -> Assignment:
     assignment = (
-        Assignment.objects.select_for_update().select_related("topic__council__unit").get(pk=assignment.pk)
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("topic__council__unit")
+        .get(pk=assignment.pk)
     )
     if actor.person is None or actor.person.pk != assignment.membership.person_id:
         require_manager(actor, assignment.topic.council)

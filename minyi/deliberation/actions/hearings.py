@@ -55,7 +55,7 @@ def _event(hearing: Hearing, action: str, actor: Actor, data: dict[str, object],
 
 
 def _locked(hearing: Hearing) -> Hearing:
-    return Hearing.objects.select_for_update().select_related("unit").get(pk=hearing.pk)
+    return Hearing.objects.select_for_update(of=("self",)).select_related("unit").get(pk=hearing.pk)
 
 
 def require_hearing_state(hearing: Hearing, *states: str) -> None:
@@ -173,7 +173,11 @@ def do_respond_to_opinion(
     opinion: HearingOpinion, *, response: str, reason: str, actor: Actor
 ) -> HearingOpinion:
     """The decision's response to one opinion: adopted, partly or not adopted (the latter two with a reason)."""
-    opinion = HearingOpinion.objects.select_for_update().select_related("hearing__unit").get(pk=opinion.pk)
+    opinion = (
+        HearingOpinion.objects.select_for_update(of=("self",))
+        .select_related("hearing__unit")
+        .get(pk=opinion.pk)
+    )
     require_organiser(actor, opinion.hearing.unit)
     require_hearing_state(opinion.hearing, HearingState.HELD)
     if response not in Response.values:

@@ -54,7 +54,7 @@ def _event(session: InquirySession, action: str, actor: Actor, data: dict[str, o
 
 
 def _locked(session: InquirySession) -> InquirySession:
-    return InquirySession.objects.select_for_update().select_related("unit").get(pk=session.pk)
+    return InquirySession.objects.select_for_update(of=("self",)).select_related("unit").get(pk=session.pk)
 
 
 def require_session_state(session: InquirySession, *states: str) -> None:
@@ -187,7 +187,9 @@ def do_follow_up_as_voice(
 @transaction.atomic
 def do_complete_follow_up(follow_up: FollowUp, *, result: str, actor: Actor) -> FollowUp:
     follow_up = (
-        FollowUp.objects.select_for_update().select_related("question__session__unit").get(pk=follow_up.pk)
+        FollowUp.objects.select_for_update(of=("self",))
+        .select_related("question__session__unit")
+        .get(pk=follow_up.pk)
     )
     session = follow_up.question.session
     require_organiser(actor, session.unit)
