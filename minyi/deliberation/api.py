@@ -143,3 +143,9 @@ def sign_in(request: HttpRequest, meeting_id: ObjectId, payload: SignInIn) -> An
         meeting, person, method=SignInMethod.QR, token=payload.token, actor=member_actor(person)
     )
     return 201, SignInOut(meeting_id=meeting.pk, method=attendance.method, signed_at=attendance.signed_at)
+
+
+# D5/D6 and the members' duties (api_participation.py), under the same /api/v1/deliberation prefix.
+from minyi.deliberation.api_participation import router as participation_router  # noqa: E402
+
+router.add_router("", participation_router)

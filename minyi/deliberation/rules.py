@@ -18,3 +18,9 @@ rules.add_perm("deliberation.supervise_topic", rules.is_authenticated & is_counc
 rules.add_perm("deliberation.sign_in", rules.is_authenticated & is_council_member)
 rules.add_perm("deliberation.apply_to_observe", rules.is_authenticated)
 rules.add_perm("deliberation.submit_resident_topic", rules.is_authenticated)
+
+# D5/D6: consultation plans, hearings, advisers, Q&A sessions, inquiries and appraisals (organisers.py).
+from minyi.deliberation.organisers import is_unit_organiser  # noqa: E402
+
+rules.add_perm("deliberation.organise", rules.is_authenticated & is_unit_organiser)
+rules.add_perm("deliberation.apply_to_speak", rules.is_authenticated)

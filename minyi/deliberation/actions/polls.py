@@ -18,17 +18,20 @@ from minyi.ballots.actions import PollInput, do_close_poll, do_create_poll, do_o
 from minyi.ballots.models import Counting, Method, Poll, PollState
 from minyi.ballots.schemas import MAJORITY_PRESETS
 from minyi.core.actors import Actor
+from minyi.core.calendar import local_tz
 from minyi.core.engine import runtime
 from minyi.core.errors import ActionError, Conflict
 from minyi.core.models import Person
 from minyi.core.notify import notify
 from minyi.core.record.write import record_event
 from minyi.deliberation.actions.meetings import (
+    QuorumStatus,
     active_members,
     do_add_decision,
     present_members,
     quorum,
     quorum_json,
+    quorum_threshold,
     require_meeting_state,
 )
 from minyi.deliberation.actions.topics import (
@@ -38,7 +41,7 @@ from minyi.deliberation.actions.topics import (
     require_manager,
     topic_state,
 )
-from minyi.deliberation.models import AgendaItem, Meeting, MeetingState, Topic
+from minyi.deliberation.models import AgendaItem, Meeting, MeetingState, Membership, MemberType, Topic
 
 POLL_SUBJECT = "deliberation.topic"
 
@@ -57,6 +60,35 @@ def vote_outcome(poll: Poll) -> str:
         "abstain": result.get("abstain", 0),
         "passed": passed,
     }
+
+
+def voters_for(topic: Topic, meeting: Meeting) -> tuple[list[Person], list[Person]]:
+    """The 决议 electorate and those of it present: all active members, or only the governance members
+    (五级治理理事会) when the council is so configured (seed 000: the governance council votes)."""
+    if not topic.council.governance_vote:
+        return active_members(topic.council), present_members(meeting)
+    governance = {
+        m.person_id: m.person
+        for m in Membership.objects.filter(
+            council=topic.council, is_active=True, member_type=MemberType.GOVERNANCE
+        ).select_related("person")
+    }
+    if not governance:
+        raise ActionError("no_governance_members", _("本议事会没有“五级治理”理事会成员，不能表决"), {})
+    return list(governance.values()), [p for p in present_members(meeting) if p.pk in governance]
+
+
+def voting_quorum(
+    topic: Topic, meeting: Meeting, electorate: list[Person], present: list[Person]
+) -> QuorumStatus:
+    """The meeting's quorum when all members vote; else the governance members' own quorum."""
+    if not topic.council.governance_vote:
+        return quorum(meeting)
+    threshold = quorum_threshold()
+    members = len(electorate)
+    return QuorumStatus(
+        members, len(present), threshold.minimum(members), threshold.reached(len(present), members)
+    )
 
 
 def meeting_of_poll(topic: Topic) -> Meeting | None:
@@ -84,7 +116,8 @@ def do_open_topic_poll(topic: Topic, meeting: Meeting, *, actor: Actor, secret: 
     require_meeting_state(meeting, MeetingState.OPEN)
     if topic.poll_id is not None:
         raise Conflict("poll_exists", _("该议题已发起表决"), {"poll": topic.poll_id})
-    status = quorum(meeting)
+    electorate, present = voters_for(topic, meeting)
+    status = voting_quorum(topic, meeting, electorate, present)
     if not status.reached:
         raise ActionError(
             "quorum_not_met",
@@ -108,9 +141,7 @@ def do_open_topic_poll(topic: Topic, meeting: Meeting, *, actor: Actor, secret: 
         ),
         actor=actor,
     )
-    poll = do_open_poll(
-        poll, actor=actor, electorate=active_members(topic.council), present=present_members(meeting)
-    )
+    poll = do_open_poll(poll, actor=actor, electorate=electorate, present=present)
     topic.poll = poll
     topic.save(update_fields=["poll"])
     record_event(
@@ -122,7 +153,7 @@ def do_open_topic_poll(topic: Topic, meeting: Meeting, *, actor: Actor, secret: 
         data={"poll": poll.pk, "meeting": meeting.pk},
     )
     notify(
-        present_members(meeting),
+        present,
         kind="deliberation.poll.open",
         title=_("请对议题表决：%(title)s") % {"title": topic.title},
     )
@@ -164,6 +195,8 @@ def do_resolve_topic(
             "pass_vote",
             actor=actor,
             inputs={"poll": poll.pk, "responsible": responsible, "deadline": deadline},
+            # The 公示 step is due at the end of the responsible person's deadline; the sweep reminds after.
+            deadline_at=dt.datetime.combine(deadline + dt.timedelta(days=1), dt.time(), tzinfo=local_tz()),
         )
         topic.responsible, topic.deadline = responsible, deadline
     else:

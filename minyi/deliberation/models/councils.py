@@ -39,6 +39,8 @@ class Council(models.Model):
     name = models.CharField(_("名称"), max_length=120)
     kind = models.CharField(_("类型"), max_length=20, choices=CouncilKind.choices, default=CouncilKind.HALL)
     is_active = models.BooleanField(_("启用"), default=True)
+    # Seed 000: the 决议 vote is the "五级治理" council's; when set only governance members vote on topics.
+    governance_vote = models.BooleanField(_("决议由“五级治理”理事会成员表决"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

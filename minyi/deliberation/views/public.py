@@ -87,7 +87,12 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _projector_context(request: HttpRequest, pk: int) -> dict[str, object]:
     poll = get_or_404(Poll.objects.select_related("unit"), pk=pk)
     visible = rules.has_perm("ballots.view_results", request.user, poll) and poll.result is not None
-    return {"poll": poll, "result": poll.result if visible else None}
+    context: dict[str, object] = {"poll": poll, "result": poll.result if visible else None}
+    if visible and poll.method == "score":
+        # 专项评议 (D6): one line per appraised subject, in the poll's option order.
+        options = (poll.result or {}).get("options", {})
+        context["score_rows"] = [(o.label, options.get(o.key, {})) for o in poll.options.all()]
+    return context
 
 
 def projector(request: HttpRequest, pk: int) -> HttpResponse:
