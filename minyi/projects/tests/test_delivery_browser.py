@@ -127,7 +127,8 @@ def scene(tree: Any, people: dict[str, Any], voices_setup: Any, make_person: Any
         "delivery": lamps,
         "round": round_,
         "fund": fund,
-        "village": tree.community,
+        # Not "village": that key is the village cadre in `people` (merged below).
+        "village_unit": tree.community,
         "year": today.year,
         **people,
     }
@@ -151,7 +152,7 @@ def test_pages_fit_and_render(live_server: Any, browser: Any, scene: dict[str, A
         ("delivery", "township", f"/projects/delivery/{scene['delivery'].pk}/"),
         ("problem", "rep", f"/projects/delivery/{scene['delivery'].pk}/problem/"),
         ("supervision", "township", "/projects/delivery/supervision/"),
-        ("village", None, f"/projects/village/{scene['village'].pk}/"),
+        ("village", None, f"/projects/village/{scene['village_unit'].pk}/"),
         ("selfbuild", None, f"/projects/selfbuild/{scene['round'].pk}/"),
         ("fund", None, f"/projects/fund/{scene['fund'].pk}/"),
     ]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from minyi.core.demo.build import build_demo
 from minyi.core.models import Event, ProcessInstance
 from minyi.voices.demo import build_demo_voices
@@ -12,11 +10,9 @@ from minyi.voices.models import Voice
 
 def test_demo_voices(db):
     build_demo(2026)
-    started = time.process_time()  # CPU time: the shared test machine's load does not count
+    # How long this takes is measured by `minyi demo`'s own timing, never asserted in a test.
     summary = build_demo_voices(2026)
-    elapsed = time.process_time() - started
     assert summary.created == Voice.objects.count() == 300
-    assert elapsed < 30
     channels = set(Voice.objects.values_list("channel__code", flat=True))
     assert {"web", "mobile", "hotline", "visit", "reception", "courier"} <= channels
     assert Voice.objects.values("category").distinct().count() >= 12
