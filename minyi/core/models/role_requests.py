@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from minyi.core.roles import ROLE_CHOICES
+from minyi.core.subjects import RelationalPeople
 
 
-class RoleRequest(models.Model):
+class RoleRequest(RelationalPeople, models.Model):
+    RELATIONAL_FIELDS: ClassVar[dict[str, str]] = {"submitter": "person"}
+
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -34,10 +39,3 @@ class RoleRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} → {self.get_role_display()} @ {self.unit}"
-
-    def relational_roles(self, person: object) -> set[str]:
-        """The engine asks who the person is to this request: its submitter, or nobody special."""
-        return {"submitter"} if getattr(person, "pk", None) == self.person_id else set()
-
-    def relational_people(self, role: str) -> list[object]:
-        return [self.person] if role == "submitter" else []

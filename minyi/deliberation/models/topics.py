@@ -5,9 +5,13 @@ The step timestamps are kept here too so the per-step durations are one query pe
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from minyi.core.subjects import RelationalPeople
 
 
 class Area(models.TextChoices):
@@ -29,7 +33,9 @@ class TopicSource(models.TextChoices):
     VOICE = "voice", _("民情事项转入")
 
 
-class Topic(models.Model):
+class Topic(RelationalPeople, models.Model):
+    RELATIONAL_FIELDS: ClassVar[dict[str, str]] = {"assignee": "responsible"}
+
     council = models.ForeignKey("deliberation.Council", on_delete=models.PROTECT, related_name="topics")
     title = models.CharField(_("议题"), max_length=100)
     description = models.TextField(_("内容"))
@@ -94,17 +100,6 @@ class Topic(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    def relational_roles(self, person: object) -> set[str]:
-        """The responsible person (承办人) reports progress as `assignee`."""
-        return (
-            {"assignee"}
-            if self.responsible_id is not None and getattr(person, "pk", None) == self.responsible_id
-            else set()
-        )
-
-    def relational_people(self, role: str) -> list[object]:
-        return [self.responsible] if role == "assignee" and self.responsible is not None else []
 
 
 class Progress(models.Model):

@@ -6,9 +6,13 @@ the four-party recommendation and the vote need.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from minyi.core.subjects import RelationalPeople
 
 
 class ProjectSource(models.TextChoices):
@@ -40,7 +44,9 @@ class ProjectStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("已撤回")
 
 
-class Project(models.Model):
+class Project(RelationalPeople, models.Model):
+    RELATIONAL_FIELDS: ClassVar[dict[str, str]] = {"submitter": "proposer"}
+
     round = models.ForeignKey(
         "projects.Round",
         on_delete=models.PROTECT,
@@ -96,17 +102,6 @@ class Project(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    def relational_roles(self, person: object) -> set[str]:
-        """The resident who recommended it follows it as `submitter`."""
-        return (
-            {"submitter"}
-            if self.proposer_id is not None and getattr(person, "pk", None) == self.proposer_id
-            else set()
-        )
-
-    def relational_people(self, role: str) -> list[object]:
-        return [self.proposer] if role == "submitter" and self.proposer is not None else []
 
 
 class Recommender(models.Model):

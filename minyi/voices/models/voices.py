@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from minyi.core.subjects import RelationalPeople
 
 
 class VoiceKind(models.TextChoices):
@@ -27,7 +31,9 @@ class Satisfaction(models.TextChoices):
     UNSATISFIED = "unsatisfied", _("不满意")
 
 
-class Voice(models.Model):
+class Voice(RelationalPeople, models.Model):
+    RELATIONAL_FIELDS: ClassVar[dict[str, str]] = {"submitter": "submitter"}
+
     tracking_code = models.CharField(_("受理编号"), max_length=20, unique=True)  # MY-2026-000123
     # A hash of the code given to an anonymous submitter to follow the item (never stored in clear).
     verification_hash = models.CharField(max_length=64, blank=True)
@@ -40,7 +46,9 @@ class Voice(models.Model):
     )
     # Where the matter is (the community or township it concerns); the process instance's unit is
     # where it is being handled now.
-    unit = models.ForeignKey("core.Unit", on_delete=models.PROTECT, related_name="voices", verbose_name=_("所属区域"))
+    unit = models.ForeignKey(
+        "core.Unit", on_delete=models.PROTECT, related_name="voices", verbose_name=_("所属区域")
+    )
     title = models.CharField(_("标题"), max_length=100)
     content = models.TextField(_("内容"))
     place = models.CharField(_("地点"), max_length=200, blank=True)
@@ -48,7 +56,11 @@ class Voice(models.Model):
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
 
     submitter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="voices",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="voices",
         verbose_name=_("提交人"),
     )
     # The original contact: private to handlers of the item, masked everywhere public.
@@ -57,12 +69,20 @@ class Voice(models.Model):
     contact_email = models.EmailField(_("电子邮箱"), blank=True)
     wants_public = models.BooleanField(_("同意公开"), default=False)
     registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("登记人"),
     )
 
     lead_department = models.ForeignKey(
-        "core.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="led_voices",
+        "core.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_voices",
         verbose_name=_("牵头单位"),
     )
     reply = models.TextField(_("答复内容"), blank=True)
@@ -73,7 +93,11 @@ class Voice(models.Model):
     feedback_at = models.DateTimeField(_("评价时间"), null=True, blank=True)
     reopened_count = models.PositiveSmallIntegerField(default=0)
     duplicate_of = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="duplicates",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="duplicates",
         verbose_name=_("重复于"),
     )
     is_supervised = models.BooleanField(_("督办中"), default=False)
@@ -98,12 +122,6 @@ class Voice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tracking_code} {self.title}"
-
-    def relational_roles(self, person: object) -> set[str]:
-        return {"submitter"} if self.submitter_id is not None and getattr(person, "pk", None) == self.submitter_id else set()
-
-    def relational_people(self, role: str) -> list[object]:
-        return [self.submitter] if role == "submitter" and self.submitter is not None else []
 
 
 class TrackingCounter(models.Model):
