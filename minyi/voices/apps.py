@@ -13,7 +13,7 @@ class VoicesConfig(AppConfig):
         from minyi.voices import suggest_rules  # noqa: F401  (rules for V5/V6)
         from minyi.voices.actions import (
             register,  # noqa: F401  (the actions that carry out voice-process steps from pages and API)
-            suggestions,  # noqa: F401  (suggestions carry out the steps of their own process)
+            suggestion_steps,  # noqa: F401  (suggestions carry out the steps of their own process)
         )
         from minyi.voices.search.schema import ensure_search_schema
 
