@@ -31,6 +31,9 @@ from minyi.voices.models import Voice
 
 DEMO_VOICES = 300
 DAYS_BACK = 365
+# Only items this recent may still be waiting to be accepted: an office accepts (or the sweep escalates)
+# anything older, so the demo's inboxes show a few days overdue at most, not months.
+UNACCEPTED_WITHIN = dt.timedelta(days=6)
 
 # (channel, weight); resident channels first.
 CHANNEL_WEIGHTS = (
@@ -285,8 +288,9 @@ def _advance(clock: list[dt.datetime], b: _Builder, hours_low: float, hours_high
 def _handle(b: _Builder, voice: Voice, clock: list[dt.datetime]) -> None:
     """Move a share of the items along: accept/escalate/assign, reply, feedback — as far as time allows."""
     rng = b.rng
-    if rng.random() < 0.08 or not _advance(clock, b, 1, 30):
-        return  # still waiting to be accepted (some of these are overdue)
+    waiting = rng.random() < 0.4 and b.now - clock[0] < UNACCEPTED_WITHIN
+    if waiting or not _advance(clock, b, 1, 30):
+        return  # still waiting to be accepted (a recent item; some are a few days overdue)
     unit = voice.unit
     township = b.township_of(unit)
     route = rng.random()

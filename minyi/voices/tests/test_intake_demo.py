@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from minyi.core.demo.build import build_demo
 from minyi.core.models import Event, ProcessInstance
-from minyi.voices.demo import build_demo_voices
+from minyi.voices.demo import UNACCEPTED_WITHIN, build_demo_voices
 from minyi.voices.models import Voice
 
 
@@ -25,6 +27,10 @@ def test_demo_voices(db):
     )
     assert Voice.objects.exclude(satisfaction="").exists() and Voice.objects.exclude(reply="").exists()
     assert Voice.objects.filter(submitter__username="resident").exists()
+    # Only recent items still wait to be accepted: an office would have taken anything older.
+    waiting = ProcessInstance.objects.filter(process="voice", state="registered")
+    oldest = min(waiting.values_list("created_at", flat=True))
+    assert timezone.now() - oldest < UNACCEPTED_WITHIN
     assert Event.objects.filter(action="voices.voice.register", actor__username="hotline").exists()
     # A second run adds nothing.
     assert build_demo_voices(2026).created == 0 and Voice.objects.count() == 300
