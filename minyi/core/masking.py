@@ -7,68 +7,9 @@ from __future__ import annotations
 
 import re
 
-# Two-character (复姓) surnames, so 欧阳娜娜 shows as 欧阳** rather than 欧***.
-COMPOUND_SURNAMES = frozenset(
-    [
-        "欧阳",
-        "司马",
-        "上官",
-        "诸葛",
-        "东方",
-        "皇甫",
-        "尉迟",
-        "公孙",
-        "慕容",
-        "长孙",
-        "宇文",
-        "司徒",
-        "司空",
-        "夏侯",
-        "轩辕",
-        "令狐",
-        "钟离",
-        "端木",
-        "独孤",
-        "南宫",
-        "西门",
-        "百里",
-        "呼延",
-        "澹台",
-        "公冶",
-        "太史",
-        "申屠",
-        "闻人",
-        "赫连",
-        "万俟",
-        "濮阳",
-        "单于",
-        "拓跋",
-        "第五",
-        "东郭",
-        "左丘",
-        "梁丘",
-        "公羊",
-        "谷梁",
-        "仲孙",
-        "叔孙",
-        "微生",
-        "羊舌",
-        "乐正",
-        "漆雕",
-        "壤驷",
-        "公良",
-        "巫马",
-        "宗政",
-        "亓官",
-        "司寇",
-        "子车",
-        "颛孙",
-        "东门",
-        "太叔",
-        "闾丘",
-        "段干",
-    ]
-)
+from minyi.core.masking_names import mask_names
+from minyi.core.masking_surnames import COMPOUND_SURNAMES
+
 MASK = "*"
 # Administrative levels an address may keep, deepest last; below the community everything is masked.
 _ADMIN_LEVEL = re.compile(
@@ -187,5 +128,6 @@ def _mask_run(match: re.Match[str]) -> str:
 
 
 def mask_text(text: str) -> str:
-    """Mask phone numbers, ID numbers and any other run of 7+ digits embedded in free text."""
-    return _DIGIT_RUN.sub(_mask_run, text)
+    """Mask phone numbers, ID numbers and any other run of 7+ digits embedded in free text, and the
+    personal names recognised in it (`masking_names`)."""
+    return mask_names(_DIGIT_RUN.sub(_mask_run, text), MASK)

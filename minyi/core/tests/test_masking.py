@@ -79,7 +79,7 @@ def test_mask_address(address, unit, masked):
 def test_mask_text_finds_embedded_numbers():
     text = "张三电话13812341234，身份证110101199001011234，座机0871-65123456，2024年3月有3人，编号12345"
     assert mask_text(text) == (
-        "张三电话138****1234，身份证110101********1234，座机0871-****3456，2024年3月有3人，编号12345"
+        "张*电话138****1234，身份证110101********1234，座机0871-****3456，2024年3月有3人，编号12345"
     )
 
 
@@ -114,3 +114,33 @@ def test_mask_id_number_hides_birth_date(number):
     masked = mask_id_number(number)
     assert number not in masked and number[6:14] not in masked
     assert masked == number[:6] + "*" * 8 + number[-4:]
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("联系人王建国，电话13812345678", "联系人王**，电话138****5678"),
+        ("我是5栋的李秀英，楼下噪音扰民", "我是5栋的李**，楼下噪音扰民"),
+        ("居民代表陈志明、林小红参加了议事会", "居民代表陈**、林**参加了议事会"),
+        ("欧阳娜娜和司马光在小区门口摔倒了", "欧阳**和司马*在小区门口摔倒了"),
+        ("请城管局尽快处理，谢谢！韩梅梅", "请城管局尽快处理，谢谢！韩**"),
+        ("我叫何平，今年60岁", "我叫何*，今年60岁"),
+        ("负责人刘强", "负责人刘*"),
+    ],
+)
+def test_mask_text_masks_names_in_free_text(text, masked):
+    assert mask_text(text) == masked
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "张先生反映小区垃圾清运不及时，王阿姨和周大爷也同意",  # honorifics are how boards write people
+        "金沙社区门口路灯不亮，黄河路与长江路交叉口积水严重",  # places that start with a surname
+        "已于本周解决，何时能修好请告知，成华区文明办已回复",  # surnames that are ordinary characters
+        "林荫道树木修剪，石羊场附近占道经营，马家村村民反映",
+        "马路对面晚上张贴小广告，谢谢社区干部",  # words jieba's dictionary tags as names
+    ],
+)
+def test_mask_text_leaves_ordinary_words(text):
+    assert mask_text(text) == text
