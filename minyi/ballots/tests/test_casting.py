@@ -108,7 +108,9 @@ def test_secret_ballot_storage_has_no_link_to_voter(make_poll, members, system) 
     for event in events(poll, "ballots.ballot.cast"):
         assert event.data == {} and not event.public and event.actor in members
     # Five ballots, a batch of ten: all still sealed in the pool, none in the ballot table.
-    assert Ballot.objects.filter(poll=poll).count() == 0 and PendingBallot.objects.filter(poll=poll).count() == 5
+    assert (
+        Ballot.objects.filter(poll=poll).count() == 0 and PendingBallot.objects.filter(poll=poll).count() == 5
+    )
     do_close_poll(poll, actor=system)
     # Closing rewrote the rows under new random ids; receipts and contents survive unchanged.
     rows = dict(Ballot.objects.filter(poll=poll).values_list("receipt", "choices"))

@@ -39,7 +39,7 @@ def physical_order(poll: Poll) -> list[str]:
     position = "ctid" if connection.vendor == "postgresql" else "rowid"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT receipt FROM ballots_ballot WHERE poll_id = %s ORDER BY {position}",  # noqa: S608
+            f"SELECT receipt FROM ballots_ballot WHERE poll_id = %s ORDER BY {position}",
             [poll.pk],
         )
         return [row[0] for row in cursor.fetchall()]

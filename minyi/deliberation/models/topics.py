@@ -67,6 +67,11 @@ class Topic(RelationalPeople, models.Model):
     staffing = models.CharField(_("人员保障"), max_length=300, blank=True)
     plan_starts_on = models.DateField(_("计划开始"), null=True, blank=True)
     plan_ends_on = models.DateField(_("计划完成"), null=True, blank=True)
+    # 审议 by vote (Council.assembly_vote): the plan put to the assembly and its poll; adopted if passed.
+    proposed_plan = models.JSONField(default=dict, blank=True)
+    review_poll = models.ForeignKey(
+        "ballots.Poll", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     # 决议
     poll = models.ForeignKey(
         "ballots.Poll", on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -231,7 +231,9 @@ def test_council_page_lists_answers_and_converts_them(
 ) -> None:
     client = login(staff)
     url = reverse("deliberation:survey_topics", args=[council.pk])
-    response = client.post(url, {"op": "create", "title": "议题征集", "anonymity": "anonymous", "open_now": "1"})
+    response = client.post(
+        url, {"op": "create", "title": "议题征集", "anonymity": "anonymous", "open_now": "1"}
+    )
     assert response.status_code == 302
     survey = Survey.objects.get(subject_type="deliberation.council")
     page = client.get(url).content.decode()
@@ -256,9 +258,13 @@ def test_council_page_lists_answers_and_converts_them(
     detail = Client().get(reverse("deliberation:topic", args=[topic.pk])).content.decode()
     assert f"来源：问卷《议题征集》第{n}份答卷" in detail and "（匿名）" in detail
     # Converting it again shows the error in the page, nothing written.
-    response = client.post(url, {"op": "convert", "survey": survey.pk, "responses": [str(picked.pk)]}, follow=True)
+    response = client.post(
+        url, {"op": "convert", "survey": survey.pk, "responses": [str(picked.pk)]}, follow=True
+    )
     assert f"第{n}份答卷已转为议题" in response.content.decode() and Topic.objects.count() == 1
-    response = client.post(url, {"op": "convert", "survey": survey.pk, "responses": ["not-a-uuid"]}, follow=True)
+    response = client.post(
+        url, {"op": "convert", "survey": survey.pk, "responses": ["not-a-uuid"]}, follow=True
+    )
     assert "未找到所选答卷" in response.content.decode()
     # More surveys and answers: the page's queries stay the same.
     second = do_create_topic_survey(council, title="第二轮征集", actor=staff_actor(staff))
