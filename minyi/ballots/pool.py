@@ -7,16 +7,17 @@ row (`Elector.voted`) and cast event by a database administrator — same Postgr
 the application's secret (MINYI_BALLOT_POOL_KEY, default SECRET_KEY), which is not in the database,
 padded to a fixed size so the ciphertext's length says nothing either. When the pool holds
 MINYI_BALLOT_BATCH_SIZE ballots (default 10), and at closing, `flush` opens them, shuffles them and
-writes them to `Ballot` under fresh random ids in one statement of one transaction: every ballot of a
+writes them to `Ballot` under fresh random ids in one bulk insert in one transaction: every ballot of a
 batch has the same transaction id and a position unrelated to the order of casting, so an administrator
 can tell at best that a ballot came from one of the batch's voters. Closing rewrites all the poll's
 ballots once more in random order (lifecycle.py), widening that to the whole electorate.
 
 Callers hold the poll's row lock (`lock_poll`), so pool and flush are serialised with casting and closing.
 
-The cipher is built from the standard library only (no third-party crypto dependency): HMAC-SHA256 as a
-pseudo-random function in counter mode with a random 128-bit nonce for the keystream, and
-encrypt-then-MAC with a separate HMAC-SHA256 key over (poll id, nonce, ciphertext). See docs/ballots.md.
+The cipher is built from the standard library only (no third-party crypto dependency): a keystream
+from SHAKE-256 keyed with the encryption key and a random 128-bit nonce (as in KMAC), XORed with the
+padded payload, then encrypt-then-MAC with a separate HMAC-SHA256 key over (poll id, nonce, ciphertext).
+See docs/ballots.md.
 """
 
 from __future__ import annotations
@@ -59,11 +60,9 @@ def _keys() -> tuple[bytes, bytes]:
 
 
 def _keystream(key: bytes, nonce: bytes, length: int) -> bytes:
-    blocks = (length + 31) // 32
-    stream = b"".join(
-        hmac.new(key, nonce + i.to_bytes(8, "big"), hashlib.sha256).digest() for i in range(blocks)
-    )
-    return stream[:length]
+    # SHAKE-256 (an extendable-output function, not open to length extension) over key ‖ nonce is a
+    # pseudo-random function of the nonce — the construction behind NIST's KMAC.
+    return hashlib.shake_256(b"minyi.ballots.pool.stream|" + key + nonce).digest(length)
 
 
 def _xor(data: bytes, stream: bytes) -> bytes:
