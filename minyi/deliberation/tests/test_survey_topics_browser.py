@@ -36,7 +36,9 @@ def scene(council: Any, staff: Any, members: list[Any], meeting: Any, proposed: 
     found = by_topic(survey)
     topic = do_topic_from_survey_answers(
         council,
-        FromSurveyInput(responses=[found["3栋路灯坏了"][1], found["路灯太暗"][1]], title="小区路灯维修与增亮"),
+        FromSurveyInput(
+            responses=[found["3栋路灯坏了"][1], found["路灯太暗"][1]], title="小区路灯维修与增亮"
+        ),
         actor=act,
     )
     collecting = do_create_topic_survey(council, title="第二轮议题征集", actor=act)
