@@ -8,8 +8,8 @@ A real server (`minyi serve`, waitress) runs in a subprocess on a free 127.0.0.1
 prepared database; threads fire `POST /api/v1/ballots/polls/{id}/cast` with `Authorization: Bearer`.
 The bare endpoint is `GET /api/v1/roles` (public, one cheap query) on the same server in the same run;
 throughput is reported as cast/s ÷ bare/s. Afterwards every voter tries again (all must get 409), and
-the database is checked: ballots = electors voted = successful casts, receipts unique and identical
-to those returned. The tally part times the pure counting (`tally.count_choices` + `decide_choose`)
+the database is checked: ballots + sealed pool = electors voted = successful casts; the poll is closed
+(flushing the pool) and ballots = voters, receipts unique and identical to those returned. The tally part times the pure counting (`tally.count_choices` + `decide_choose`)
 and the full `results.compute_result` over 100,000 stored ballots of a choose-3-of-10 poll.
 """
 
@@ -170,7 +170,9 @@ def timed(threads: int, jobs: list[Any], fn: Any) -> tuple[float, list[Any]]:
 def bench_casting(voters: int, threads: int, server_threads: int) -> dict[str, Any]:
     from django.db import connections
 
-    from minyi.ballots.models import Ballot, Elector
+    from minyi.ballots.actions import do_close_poll
+    from minyi.ballots.models import Ballot, Elector, PendingBallot, Poll
+    from minyi.core.actors import Actor
 
     poll_id, tokens = prepare(voters)
     connections.close_all()
@@ -194,6 +196,13 @@ def bench_casting(voters: int, threads: int, server_threads: int) -> dict[str, A
         server.terminate()
         server.wait(timeout=30)
     ok = [body["receipt"] for status, body in casts if status == 200 and body]
+    # Secret ballots reach the Ballot table in shuffled batches; the last partial batch waits sealed
+    # in the pool until closing. Count both, then close the poll (which flushes and reshuffles).
+    pending = PendingBallot.objects.filter(poll_id=poll_id).count()
+    in_table = Ballot.objects.filter(poll_id=poll_id).count()
+    close_start = time.perf_counter()
+    do_close_poll(Poll.objects.get(pk=poll_id), actor=Actor.system())
+    close_s = time.perf_counter() - close_start
     stored = list(Ballot.objects.filter(poll_id=poll_id).values_list("receipt", flat=True))
     voted = Elector.objects.filter(poll_id=poll_id, voted=True).count()
     checks = {
@@ -202,7 +211,9 @@ def bench_casting(voters: int, threads: int, server_threads: int) -> dict[str, A
         "second_attempts_all_409_already_voted": all(
             status == 409 and body and body.get("code") == "already_voted" for status, body in again
         ),
-        "ballots == voters": len(stored) == voters,
+        "ballots + pool == voters while open": in_table + pending == voters,
+        "ballots == voters after closing": len(stored) == voters,
+        "pool empty after closing": not PendingBallot.objects.filter(poll_id=poll_id).exists(),
         "electors voted == voters": voted == voters,
         "receipts unique and == returned": len(set(stored)) == voters and set(stored) == set(ok),
     }
@@ -216,6 +227,8 @@ def bench_casting(voters: int, threads: int, server_threads: int) -> dict[str, A
         "cast_rps": voters / cast_s,
         "ratio": (voters / cast_s) / (voters / bare_s),
         "again_s": again_s,
+        "close_s": close_s,
+        "pending_before_close": pending,
         "statuses": sorted({status for status, _ in casts}),
         "checks": checks,
     }
@@ -300,6 +313,9 @@ def main() -> None:
     )
     print(f"  ratio cast / bare        : {cast['ratio']:.2f}")
     print(f"  second attempt by all    : {cast['again_s']:7.2f} s")
+    print(
+        f"  close (flush pool of {cast['pending_before_close']}, reshuffle, count): {cast['close_s']:7.2f} s"
+    )
     for name, passed in cast["checks"].items():
         print(f"  check {name:40s}: {'ok' if passed else 'FAILED'}")
     print(f"  within 60 s              : {'ok' if cast['cast_s'] < 60 else 'FAILED'}")

@@ -15,6 +15,7 @@ from ninja import Router, Schema
 
 from minyi.ballots.actions import do_cast_ballot
 from minyi.ballots.models import Ballot, Poll, PollState
+from minyi.ballots.pool import pending_receipt
 from minyi.ballots.predicates import POLL_OFFICIAL_ROLES
 from minyi.core.actors import Actor
 from minyi.core.apiutil.auth import current_person, optional_person
@@ -168,6 +169,8 @@ def check_receipt(request: HttpRequest, poll_id: ObjectId, code: Text) -> Any:
         .values_list("choices", flat=True)
         .first()
     )
+    if row is None and poll.state == PollState.OPEN and pending_receipt(poll, code.strip().upper()):
+        return ReceiptOut(receipt=code.strip().upper(), counted=True, choices=None)  # in the pool
     if row is None:
         return 404, ErrorOut(code="receipt_not_found", message="未找到该回执码")
     shown = row if poll.state == PollState.PUBLISHED else None

@@ -19,12 +19,15 @@ from minyi.core.apiutil.errors import error_responses
 from minyi.core.apiutil.pagination import Page, PageQuery, paginate
 from minyi.core.apiutil.types import ObjectId, Text
 from minyi.core.engine.labels import describe
-from minyi.core.errors import NotFound
+from minyi.core.errors import NotFound, NotPermitted
 from minyi.core.masking import mask_name
+from minyi.core.models import Person
 from minyi.deliberation.actions.meetings import do_sign_in
+from minyi.deliberation.actions.survey_topics import FromSurveyInput, do_topic_from_survey_answers
 from minyi.deliberation.actions.topics import TopicInput, do_propose_topic, instances_for
-from minyi.deliberation.models import Council, Meeting, SignInMethod, Topic
-from minyi.deliberation.views.common import member_actor
+from minyi.deliberation.models import Council, Meeting, SignInMethod, SurveySource, Topic
+from minyi.deliberation.survey_answers import chosen_responses, council_survey_answers
+from minyi.deliberation.views.common import member_actor, staff_actor
 
 router = Router(tags=["deliberation"])
 
@@ -46,6 +49,8 @@ class TopicOut(Schema):
     deadline: dt.date | None
     feedback: str
     poll_id: int | None
+    survey_id: int | None  # 提议 from a questionnaire: the survey and the answers' numbers (第N份)
+    survey_answers: list[int]
 
 
 class TopicIn(Schema):
@@ -66,9 +71,13 @@ class SignInOut(Schema):
 
 def _topics_out(topics: list[Topic]) -> list[TopicOut]:
     instances = instances_for(topics)
+    sources: dict[int, list[SurveySource]] = {}
+    for source in SurveySource.objects.filter(topic__in=topics):
+        sources.setdefault(source.topic_id, []).append(source)
     out = []
     for t in topics:
         instance = instances.get(t.pk)
+        from_survey = sources.get(t.pk, [])
         out.append(
             TopicOut(
                 id=t.pk,
@@ -87,6 +96,8 @@ def _topics_out(topics: list[Topic]) -> list[TopicOut]:
                 deadline=t.deadline,
                 feedback=t.feedback,
                 poll_id=t.poll_id,
+                survey_id=from_survey[0].survey_id if from_survey else None,
+                survey_answers=[x.number for x in from_survey],
             )
         )
     return out
@@ -143,6 +154,94 @@ def sign_in(request: HttpRequest, meeting_id: ObjectId, payload: SignInIn) -> An
         meeting, person, method=SignInMethod.QR, token=payload.token, actor=member_actor(person)
     )
     return 201, SignInOut(meeting_id=meeting.pk, method=attendance.method, signed_at=attendance.signed_at)
+
+
+class AnswerOut(Schema):
+    number: int
+    response_id: str
+    topic: str
+    area: str
+    detail: str
+    respondent: str  # masked; empty for anonymous surveys
+    topic_id: int | None
+
+
+class SurveyAnswersOut(Schema):
+    survey_id: int
+    title: str
+    state: str
+    anonymity: str
+    responses: int
+    answers: list[AnswerOut]  # only once the survey is closed
+
+
+class FromSurveyIn(Schema):
+    survey: ObjectId
+    responses: list[Text]
+    title: Text = ""
+    area: Text = ""
+    description: Text = ""
+
+
+def _managed_council(request: HttpRequest, council_id: int) -> tuple[Council, Person]:
+    council = Council.objects.select_related("unit").filter(pk=council_id).first()
+    if council is None:
+        raise NotFound("council_not_found", _("议事会不存在"))
+    person = current_person(request)
+    if not person.has_perm("deliberation.manage_council", council):
+        raise NotPermitted("not_permitted", _("只有社区“两委”工作人员可以办理"))
+    return council, person
+
+
+@router.get(
+    "/councils/{council_id}/survey-answers",
+    response={200: list[SurveyAnswersOut], **error_responses(401, 403, 404, 422)},
+)
+def survey_answers(request: HttpRequest, council_id: ObjectId) -> Any:
+    """The council's topic-collection surveys and, once closed, their answers (staff; four queries)."""
+    council, _person = _managed_council(request, council_id)
+    return [
+        SurveyAnswersOut(
+            survey_id=entry.survey.pk,
+            title=entry.survey.title,
+            state=entry.survey.state,
+            anonymity=entry.survey.anonymity,
+            responses=entry.responses,
+            answers=[
+                AnswerOut(
+                    number=row.number,
+                    response_id=row.response_id,
+                    topic=row.topic,
+                    area=row.area,
+                    detail=row.detail,
+                    respondent=row.respondent,
+                    topic_id=row.converted_to.pk if row.converted_to else None,
+                )
+                for row in entry.rows
+            ],
+        )
+        for entry in council_survey_answers(council)
+    ]
+
+
+@router.post(
+    "/councils/{council_id}/topics/from-survey",
+    response={201: TopicOut, **error_responses(400, 401, 403, 404, 409, 422)},
+)
+def topic_from_survey(request: HttpRequest, council_id: ObjectId, payload: FromSurveyIn) -> Any:
+    """Turn one or several (merged) answers of a closed topic-collection survey into a topic in 提议."""
+    council, person = _managed_council(request, council_id)
+    topic = do_topic_from_survey_answers(
+        council,
+        FromSurveyInput(
+            responses=chosen_responses(council, str(payload.survey), payload.responses),
+            title=payload.title,
+            area=payload.area,
+            description=payload.description,
+        ),
+        actor=staff_actor(person, council),
+    )
+    return 201, _topics_out([topic])[0]
 
 
 # D5/D6 and the members' duties (api_participation.py), under the same /api/v1/deliberation prefix.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from minyi.deliberation.views import consultation, councils, inquiries, member, public, staff
+from minyi.deliberation.views import consultation, councils, inquiries, member, public, staff, survey_topics
 
 app_name = "deliberation"
 urlpatterns = [
@@ -10,6 +10,7 @@ urlpatterns = [
     *member.urlpatterns,
     *staff.urlpatterns,
     *councils.urlpatterns,
+    *survey_topics.urlpatterns,
     *consultation.urlpatterns,
     *inquiries.urlpatterns,
 ]

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from minyi.ballots import tally
 from minyi.ballots.actions.lifecycle import lock_poll, require_state
 from minyi.ballots.models import Ballot, Counting, Elector, Method, Poll, PollState
+from minyi.ballots.pool import pool_ballot
 from minyi.ballots.results import option_keys
 from minyi.ballots.schemas import ChooseRuleInput, ScoreRuleInput, rule_input
 from minyi.core.actors import Actor
@@ -82,7 +83,7 @@ def check_cast_ballot(poll: Poll, elector: Elector | None) -> Elector:
 
 @transaction.atomic
 def do_cast_ballot(poll: Poll, choices: Any, *, actor: Actor) -> CastReceipt:
-    """Record one ballot. For a secret poll the ballot row carries no voter, time or order."""
+    """Record one ballot. A secret ballot goes sealed into the pool and carries no voter, time or order."""
     poll = lock_poll(poll)  # serialises casts with each other and with closing
     elector = (
         Elector.objects.select_for_update().filter(poll=poll, person=actor.person).first()
@@ -92,13 +93,13 @@ def do_cast_ballot(poll: Poll, choices: Any, *, actor: Actor) -> CastReceipt:
     elector = check_cast_ballot(poll, elector)
     stored = normalise_choices(poll, elector.group, choices)
     receipt = new_receipt()
-    Ballot.objects.create(
-        poll=poll,
-        voter=None if poll.is_secret else actor.person,
-        group=elector.group,
-        choices=stored,
-        receipt=receipt,
-    )
+    if poll.is_secret:
+        # Sealed into the pool; written to Ballot later in a shuffled batch (pool.py).
+        pool_ballot(poll, group=elector.group, choices=stored, receipt=receipt)
+    else:
+        Ballot.objects.create(
+            poll=poll, voter=actor.person, group=elector.group, choices=stored, receipt=receipt
+        )
     elector.voted = True
     elector.save(update_fields=["voted"])
     # A secret cast's event names the voter (participation is the sign-in record) but never the contents.

@@ -6,7 +6,6 @@ chain. The electorate (and the sign-in list, when one is taken) is fixed at open
 
 from __future__ import annotations
 
-import secrets
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -17,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from pydantic import ValidationError
 
-from minyi.ballots import tally
+from minyi.ballots import pool, tally
 from minyi.ballots.models import Ballot, Counting, Elector, Method, Poll, PollOption, PollState, Secrecy
 from minyi.ballots.results import compute_result
 from minyi.ballots.schemas import ScoreRuleInput, ThresholdInput, rule_input
@@ -283,12 +282,12 @@ def do_open_poll(
 def _shuffle_secret_ballots(poll: Poll) -> None:
     """Rewrite a secret poll's ballots in random order under new random ids.
 
-    While the poll is open a ballot row is written in the same transaction as its participation row;
-    rewriting them in one transaction, in random order, leaves no live row whose position, id or
-    transaction id matches a participation record (docs/ballots.md describes what remains).
+    While the poll is open ballots reach `Ballot` in shuffled batches (pool.py), so a batch's rows share
+    a transaction; rewriting all of them in one transaction, in random order, leaves no live row whose
+    position, id or transaction id tells even which batch it came from (docs/ballots.md).
     """
     rows = list(Ballot.objects.filter(poll=poll).values_list("group", "choices", "receipt"))
-    secrets.SystemRandom().shuffle(rows)
+    pool.shuffle(rows)
     Ballot.objects.filter(poll=poll).delete()
     Ballot.objects.bulk_create(
         Ballot(id=uuid.uuid4(), poll=poll, group=group, choices=choices, receipt=receipt)
@@ -303,6 +302,8 @@ def do_close_poll(poll: Poll, *, actor: Actor) -> Poll:
     require_state(poll, PollState.OPEN)
     data: dict[str, Any] = {}
     if poll.counting == Counting.ELECTRONIC:
+        if poll.is_secret:
+            pool.flush(poll)  # the last, possibly partial batch of the pool
         voted = Elector.objects.filter(poll=poll, voted=True).count()
         stored = Ballot.objects.filter(poll=poll).count()
         if voted != stored:  # cannot happen through actions; refuse to count a damaged poll

@@ -2,9 +2,12 @@
 
 `Elector` is the electorate snapshot and the participation record (who voted). `Ballot` holds
 contents. For a secret poll a ballot row has no voter, no timestamp, no sequential id (random UUID
-primary key) and no ordering; at closing the poll's ballot rows are rewritten in random order under
-new ids, so physical row order and PostgreSQL's xmin no longer match the participation record.
-See docs/ballots.md for what a database administrator can and cannot learn.
+primary key) and no ordering. A secret ballot is first sealed (encrypted with a key the database
+does not hold) into the `PendingBallot` pool in the voter's transaction; every
+MINYI_BALLOT_BATCH_SIZE ballots, and at closing, the pool is opened and written to `Ballot` in shuffled
+order in one transaction (pool.py), so no ballot row's id, position or transaction id matches one
+voter's participation row. At closing the poll's ballot rows are rewritten once more in random order
+under new ids. See docs/ballots.md for what a database administrator can and cannot learn.
 """
 
 from __future__ import annotations
@@ -57,6 +60,18 @@ class Ballot(models.Model):
 
     def __str__(self) -> str:
         return self.receipt
+
+
+class PendingBallot(models.Model):
+    """A secret ballot waiting for its batch: sealed (authenticated encryption, fixed-size padding), so
+    the row written in the voter's transaction shows nothing of the choice or receipt (pool.py)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    poll = models.ForeignKey("ballots.Poll", on_delete=models.CASCADE, related_name="+")
+    sealed = models.TextField()
+
+    def __str__(self) -> str:
+        return str(self.id)
 
 
 class PaperCount(models.Model):

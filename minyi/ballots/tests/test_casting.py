@@ -5,14 +5,19 @@ from __future__ import annotations
 import pytest
 
 from minyi.ballots.actions import do_cast_ballot, do_close_poll, do_open_poll, do_publish_poll
-from minyi.ballots.models import Ballot, Elector, PollState
+from minyi.ballots.models import Ballot, Elector, PendingBallot, PollState
 from minyi.ballots.tests.conftest import events, voter
 from minyi.core.errors import ActionError
 from minyi.core.models import Event
 
 
-def snapshot() -> tuple[int, int, int]:
-    return Event.objects.count(), Ballot.objects.count(), Elector.objects.filter(voted=True).count()
+def snapshot() -> tuple[int, int, int, int]:
+    return (
+        Event.objects.count(),
+        Ballot.objects.count(),
+        PendingBallot.objects.count(),
+        Elector.objects.filter(voted=True).count(),
+    )
 
 
 def test_vote_twice_refused(make_poll, members, system) -> None:
@@ -102,12 +107,14 @@ def test_secret_ballot_storage_has_no_link_to_voter(make_poll, members, system) 
     # The participation events name voters, never contents.
     for event in events(poll, "ballots.ballot.cast"):
         assert event.data == {} and not event.public and event.actor in members
-    ids_while_open = set(Ballot.objects.filter(poll=poll).values_list("id", flat=True))
+    # Five ballots, a batch of ten: all still sealed in the pool, none in the ballot table.
+    assert (
+        Ballot.objects.filter(poll=poll).count() == 0 and PendingBallot.objects.filter(poll=poll).count() == 5
+    )
     do_close_poll(poll, actor=system)
     # Closing rewrote the rows under new random ids; receipts and contents survive unchanged.
     rows = dict(Ballot.objects.filter(poll=poll).values_list("receipt", "choices"))
-    assert rows == cast
-    assert not ids_while_open & set(Ballot.objects.filter(poll=poll).values_list("id", flat=True))
+    assert rows == cast and PendingBallot.objects.filter(poll=poll).count() == 0
     poll.refresh_from_db()
     assert poll.result["ballots"] == 5
     assert dict(poll.result["ranking"]) == {"1": 2, "2": 2, "3": 1}

@@ -16,7 +16,14 @@ from minyi.deliberation.predicates import forget_membership
 
 @transaction.atomic
 def do_update_council(
-    council: Council, *, name: str, kind: str, governance_vote: bool, is_active: bool, actor: Actor
+    council: Council,
+    *,
+    name: str,
+    kind: str,
+    governance_vote: bool,
+    is_active: bool,
+    actor: Actor,
+    assembly_vote: bool | None = None,
 ) -> Council:
     council = Council.objects.select_for_update(of=("self",)).select_related("unit").get(pk=council.pk)
     if not name.strip():
@@ -25,14 +32,22 @@ def do_update_council(
         raise ActionError("council_kind_unknown", _("未知的议事会类型"), {"field": "kind"})
     council.name, council.kind = name.strip()[:120], kind
     council.governance_vote, council.is_active = governance_vote, is_active
-    council.save(update_fields=["name", "kind", "governance_vote", "is_active"])
+    if assembly_vote is not None:  # 审议 by the assembly's vote (review_polls.py)
+        council.assembly_vote = assembly_vote
+    council.save(update_fields=["name", "kind", "governance_vote", "assembly_vote", "is_active"])
     record_event(
         actor=actor,
         action="deliberation.council.update",
         subject=council,
         unit=council.unit,
         public=True,
-        data={"name": council.name, "kind": kind, "governance_vote": governance_vote, "is_active": is_active},
+        data={
+            "name": council.name,
+            "kind": kind,
+            "governance_vote": governance_vote,
+            "assembly_vote": council.assembly_vote,
+            "is_active": is_active,
+        },
     )
     return council
 

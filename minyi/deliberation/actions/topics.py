@@ -217,9 +217,8 @@ class PlanInput:
     ends_on: dt.date
 
 
-@transaction.atomic
-def do_adopt_plan(topic: Topic, data: PlanInput, *, actor: Actor) -> Topic:
-    """审议: the representatives' assembly judges feasibility and adopts the plan (budget in 元, people, dates)."""
+def check_plan(data: PlanInput) -> Decimal:
+    """Validate an implementation plan; returns the budget."""
     try:
         budget = Decimal(str(data.budget))
     except InvalidOperation:
@@ -228,6 +227,21 @@ def do_adopt_plan(topic: Topic, data: PlanInput, *, actor: Actor) -> Topic:
         raise ActionError("input_invalid", _("经费必须是不小于0、最多两位小数的金额"), {"field": "budget"})
     if data.ends_on < data.starts_on:
         raise ActionError("input_invalid", _("计划完成日期不能早于开始日期"), {"field": "ends_on"})
+    return budget
+
+
+@transaction.atomic
+def do_adopt_plan(topic: Topic, data: PlanInput, *, actor: Actor, by_vote: bool = False) -> Topic:
+    """审议: the representatives' assembly judges feasibility and adopts the plan (budget in 元, people, dates).
+
+    When the council has `assembly_vote` set, the plan is adopted only by the assembly's vote
+    (`review_polls.do_close_review_poll`, `by_vote=True`); staff cannot record it directly.
+    """
+    budget = check_plan(data)
+    if not by_vote and Council.objects.filter(pk=topic.council_id, assembly_vote=True).exists():
+        raise Conflict(
+            "assembly_vote_required", _("本议事会的实施方案须经居民代表大会投票通过"), {"field": "plan"}
+        )
     runtime.transition(
         instance_for(topic),
         "adopt_plan",

@@ -49,7 +49,7 @@ from minyi.deliberation.models.meetings import (
     ObserverState,
     SignInMethod,
 )
-from minyi.deliberation.models.topics import Area, Progress, Supervision, Topic, TopicSource
+from minyi.deliberation.models.topics import Area, Progress, Supervision, SurveySource, Topic, TopicSource
 
 __all__ = [
     "Adviser",
@@ -98,6 +98,7 @@ __all__ = [
     "SpeakerState",
     "Supervision",
     "SupervisionReport",
+    "SurveySource",
     "Term",
     "Topic",
     "TopicSource",

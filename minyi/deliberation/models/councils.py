@@ -41,6 +41,9 @@ class Council(models.Model):
     is_active = models.BooleanField(_("启用"), default=True)
     # Seed 000: the 决议 vote is the "五级治理" council's; when set only governance members vote on topics.
     governance_vote = models.BooleanField(_("决议由“五级治理”理事会成员表决"), default=False)
+    # 审议 by vote: the representatives' assembly (the council's members at a meeting) adopts the plan
+    # through a ballots poll instead of the staff recording its decision.
+    assembly_vote = models.BooleanField(_("审议由居民代表大会投票通过"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -31,6 +31,7 @@ class TopicSource(models.TextChoices):
     MEMBER = "member", _("议事代表提议")
     RESIDENT = "resident", _("居民提议")
     VOICE = "voice", _("民情事项转入")
+    SURVEY = "survey", _("居民问卷征集")
 
 
 class Topic(RelationalPeople, models.Model):
@@ -66,6 +67,11 @@ class Topic(RelationalPeople, models.Model):
     staffing = models.CharField(_("人员保障"), max_length=300, blank=True)
     plan_starts_on = models.DateField(_("计划开始"), null=True, blank=True)
     plan_ends_on = models.DateField(_("计划完成"), null=True, blank=True)
+    # 审议 by vote (Council.assembly_vote): the plan put to the assembly and its poll; adopted if passed.
+    proposed_plan = models.JSONField(default=dict, blank=True)
+    review_poll = models.ForeignKey(
+        "ballots.Poll", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     # 决议
     poll = models.ForeignKey(
         "ballots.Poll", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -127,3 +133,26 @@ class Supervision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.topic_id}: {self.person_id}"
+
+
+class SurveySource(models.Model):
+    """A questionnaire answer turned into a topic (提议 from residents through questionnaires).
+
+    One row per answer: an answer becomes at most one topic (the one-to-one), several similar answers
+    may be merged into one topic. Answers are taken only from closed surveys, whose responses are final
+    and (anonymous surveys) already reshuffled, so `number` — the answer's position on the council's
+    answers page (第N份答卷) — never changes. No respondent is stored here.
+    """
+
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="survey_sources")
+    survey = models.ForeignKey("surveys.Survey", on_delete=models.PROTECT, related_name="+")
+    response = models.OneToOneField("surveys.Response", on_delete=models.PROTECT, related_name="topic_source")
+    number = models.PositiveIntegerField(_("答卷序号"))
+
+    class Meta:
+        verbose_name = _("议题问卷来源")
+        verbose_name_plural = _("议题问卷来源")
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return f"{self.topic_id}: {self.survey_id}#{self.number}"

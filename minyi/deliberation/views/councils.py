@@ -122,6 +122,7 @@ def council_manage(request: HttpRequest, pk: int) -> HttpResponse:
                 name=text(r, "name"),
                 kind=text(r, "kind"),
                 governance_vote=r.POST.get("governance_vote") == "1",
+                assembly_vote=r.POST.get("assembly_vote") == "1",
                 is_active=r.POST.get("is_active") == "1",
                 actor=actor,
             ),

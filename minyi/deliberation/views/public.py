@@ -49,6 +49,7 @@ def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     row = topic_rows([topic])[0]
     person = request.user if request.user.is_authenticated else None
+    sources = list(topic.survey_sources.select_related("survey"))
     return render(
         request,
         "deliberation/topic.html",
@@ -62,6 +63,10 @@ def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_responsible": person is not None and person.pk == topic.responsible_id,
             "instance": instance_for(topic),
             "supervising": person is not None and topic.supervisions.filter(person_id=person.pk).exists(),
+            # 来源：问卷《…》第N份答卷 — never the respondent of an anonymous survey (the proposer,
+            # masked, is set only for a single named answer).
+            "survey_source": sources[0].survey if sources else None,
+            "survey_numbers": "、".join(str(s.number) for s in sources),
         },
     )
 

@@ -21,11 +21,13 @@ from minyi.core.http import current_person
 from minyi.core.models import Person
 from minyi.deliberation.actions import meetings as meeting_actions
 from minyi.deliberation.actions.polls import do_close_topic_poll, do_open_topic_poll, do_resolve_topic
-from minyi.deliberation.actions.topics import SUPERVISED_STATES, instances_for
+from minyi.deliberation.actions.review_polls import do_close_review_poll, do_open_review_poll
+from minyi.deliberation.actions.topics import SUPERVISED_STATES, PlanInput, instances_for
 from minyi.deliberation.minutes import minutes_docx
 from minyi.deliberation.models import Attendance, Meeting, Membership, ObserverRequest, ObserverState, Topic
 from minyi.deliberation.predicates import is_council_manager
 from minyi.deliberation.views.common import get_or_404, staff_actor, topic_rows
+from minyi.deliberation.views.ops import required_day, text
 
 
 def _managed_meeting(request: HttpRequest, pk: int) -> tuple[Person, Meeting]:
@@ -72,6 +74,24 @@ def _observer(meeting: Meeting, request: HttpRequest, actor: Actor) -> None:
     meeting_actions.do_decide_observer(observer, approve=request.POST.get("approve") == "1", actor=actor)
 
 
+def _open_review(meeting: Meeting, request: HttpRequest, actor: Actor) -> object:
+    plan = PlanInput(
+        feasibility=text(request, "feasibility"),
+        plan=text(request, "plan"),
+        budget=text(request, "budget").strip(),
+        staffing=text(request, "staffing"),
+        starts_on=required_day(request, "starts_on"),
+        ends_on=required_day(request, "ends_on"),
+    )
+    return do_open_review_poll(
+        _topic(meeting, text(request, "topic")),
+        meeting,
+        plan,
+        actor=actor,
+        secret=request.POST.get("secret") == "1",
+    )
+
+
 OPERATIONS: dict[str, Callable[[Meeting, HttpRequest, Actor], object]] = {
     "open": lambda m, r, a: meeting_actions.do_open_meeting(m, actor=a),
     "close": lambda m, r, a: meeting_actions.do_close_meeting(m, actor=a),
@@ -85,6 +105,8 @@ OPERATIONS: dict[str, Callable[[Meeting, HttpRequest, Actor], object]] = {
         _topic(m, r.POST.get("topic", "")), m, actor=a, secret=r.POST.get("secret") == "1"
     ),
     "close_poll": lambda m, r, a: do_close_topic_poll(_topic(m, r.POST.get("topic", "")), actor=a),
+    "open_review": _open_review,
+    "close_review": lambda m, r, a: do_close_review_poll(_topic(m, r.POST.get("topic", "")), actor=a),
     "resolve": _resolve,
     "minutes": lambda m, r, a: meeting_actions.do_record_minutes(m, r.POST.get("minutes", ""), actor=a),
     "decision": lambda m, r, a: meeting_actions.do_add_decision(m, r.POST.get("text", ""), actor=a),
@@ -113,7 +135,10 @@ def run_meeting(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("person__name")
     )
     signed = {a.person_id: a for a in Attendance.objects.filter(meeting=meeting)}
-    agenda = [item.topic for item in meeting.agenda.select_related("topic__poll", "topic__proposer")]
+    agenda = [
+        item.topic
+        for item in meeting.agenda.select_related("topic__poll", "topic__review_poll", "topic__proposer")
+    ]
     candidates = list(
         Topic.objects.filter(council=meeting.council)
         .exclude(agenda_items__meeting=meeting)
