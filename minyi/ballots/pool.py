@@ -37,7 +37,6 @@ from django.utils.translation import gettext as _
 from minyi.ballots.models import Ballot, PendingBallot, Poll
 from minyi.core.errors import ActionError
 
-DEFAULT_BATCH_SIZE = 10
 PAD_TO = 1024  # sealed payloads are padded to a multiple of this many bytes
 NONCE_BYTES = 16
 TAG_BYTES = 32
@@ -47,11 +46,11 @@ shuffle: Callable[[list[Any]], None] = secrets.SystemRandom().shuffle
 
 
 def batch_size() -> int:
-    return max(1, int(getattr(settings, "MINYI_BALLOT_BATCH_SIZE", DEFAULT_BATCH_SIZE)))
+    return max(1, settings.MINYI_BALLOT_BATCH_SIZE)
 
 
 def _keys() -> tuple[bytes, bytes]:
-    secret = str(getattr(settings, "MINYI_BALLOT_POOL_KEY", "") or settings.SECRET_KEY).encode()
+    secret = (settings.MINYI_BALLOT_POOL_KEY or settings.SECRET_KEY).encode()
     master = hmac.new(b"minyi.ballots.pool", secret, hashlib.sha256).digest()
     return (
         hmac.new(master, b"encrypt", hashlib.sha256).digest(),
