@@ -3,11 +3,13 @@
 from minyi.projects.delivery import views as delivery_views
 from minyi.projects.fund import views as fund_views
 from minyi.projects.selfbuild import views as selfbuild_views
+from minyi.projects.staff_views import urlpatterns as staff_patterns
 from minyi.projects.views import urlpatterns as page_patterns
 
 app_name = "projects"
 urlpatterns = [
     *page_patterns,
+    *staff_patterns,
     *delivery_views.urlpatterns,
     *selfbuild_views.urlpatterns,
     *fund_views.urlpatterns,
