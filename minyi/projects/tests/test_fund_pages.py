@@ -1,6 +1,7 @@
 """P6 staff pages: set up, verify on site, score, the chair meeting within the total (over-total is a form
 error), tracking links; wrong roles refused; bad posts write nothing; the list costs the same queries."""
 
+# ruff: noqa: F811  (the `suggestions` fixture is imported from test_fund_actions)
 from __future__ import annotations
 
 from typing import Any
@@ -51,7 +52,7 @@ def test_create_fund_page(tree: Any, people: dict[str, Any]) -> None:
         assert logged_in(people[who]).get("/projects/fund/new/").status_code == 403
 
 
-def test_verify_page(fund: Fund, people: dict[str, Any], suggestions: list[Any]) -> None:  # noqa: F811
+def test_verify_page(fund: Fund, people: dict[str, Any], suggestions: list[Any]) -> None:
     client = logged_in(people["township"])
     page = client.get(f"/projects/fund/{fund.pk}/manage/")
     assert page.status_code == 200 and "实地核查" in page.content.decode()
@@ -78,7 +79,7 @@ def test_verify_page(fund: Fund, people: dict[str, Any], suggestions: list[Any])
     assert logged_in(people["resident"]).get(f"/projects/fund/{fund.pk}/manage/").status_code == 403
 
 
-def test_screen_page(fund: Fund, people: dict[str, Any], suggestions: list[Any]) -> None:  # noqa: F811
+def test_screen_page(fund: Fund, people: dict[str, Any], suggestions: list[Any]) -> None:
     item = verify(fund, suggestions[0], people, "120000")
     client = logged_in(people["district"])
     url = f"/projects/fund/{fund.pk}/manage/items/{item.pk}/screen/"
@@ -100,7 +101,7 @@ def test_screen_page(fund: Fund, people: dict[str, Any], suggestions: list[Any])
 
 def test_decide_over_total_is_a_form_error(
     fund: Fund, people: dict[str, Any], suggestions: list[Any]
-) -> None:  # noqa: F811
+) -> None:
     office = actor(people["district"])
     items = [
         verify(fund, v, people, cost)
@@ -129,7 +130,7 @@ def test_decide_over_total_is_a_form_error(
     assert client.post(url, {"items": [items[1].pk], "note": "再议"}).status_code == 403
 
 
-def test_manage_list_constant_queries(fund: Fund, people: dict[str, Any], suggestions: list[Any]) -> None:  # noqa: F811
+def test_manage_list_constant_queries(fund: Fund, people: dict[str, Any], suggestions: list[Any]) -> None:
     client = logged_in(people["district"])
     counts = []
     for voice in suggestions[:1], suggestions[1:]:
