@@ -3,6 +3,7 @@
 from minyi.projects.delivery import views as delivery_views
 from minyi.projects.fund import staff as fund_staff
 from minyi.projects.fund import views as fund_views
+from minyi.projects.selfbuild import staff as selfbuild_staff
 from minyi.projects.selfbuild import views as selfbuild_views
 from minyi.projects.staff_views import urlpatterns as staff_patterns
 from minyi.projects.views import urlpatterns as page_patterns
@@ -12,6 +13,7 @@ urlpatterns = [
     *page_patterns,
     *staff_patterns,
     *delivery_views.urlpatterns,
+    *selfbuild_staff.urlpatterns,
     *selfbuild_views.urlpatterns,
     *fund_staff.urlpatterns,
     *fund_views.urlpatterns,
