@@ -61,7 +61,7 @@ class VerifyForm(forms.Form):
     cost = forms.CharField(label=gettext_lazy("建设预算（元）"), max_length=20, required=False)
     group = forms.CharField(label=gettext_lazy("核查组"), max_length=200, required=False)
     verified_on = forms.DateField(
-        label=gettext_lazy("核查日期"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("核查日期"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
     finding = forms.CharField(
         label=gettext_lazy("核查意见（必要性、紧迫性、可行性）"),

@@ -16,7 +16,7 @@ from minyi.projects.forms import TEXTAREA
 from minyi.projects.selfbuild.models import MaintenanceKind, Need, ProcurementKind, SelfBuildRound
 from minyi.surveys.views.forms import lines
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 
 class PeopleField(forms.CharField):
