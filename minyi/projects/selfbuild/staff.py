@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from minyi.ballots.actions import do_cast_ballot
@@ -57,18 +57,22 @@ from minyi.projects.selfbuild.views import STAGES
 
 # form name → (named rule, form class, done message)
 FORMS: dict[str, tuple[str, Any, str]] = {
-    "need": ("projects.selfbuild_discuss", sf.NeedForm, "民议：需求已收集"),
-    "discussion": ("projects.selfbuild_discuss", sf.DiscussionForm, "民议：议事会议已记录，进入民定"),
-    "decision_vote": ("projects.selfbuild_decide", sf.VoteForm, "民定：村民会议表决已发起"),
-    "decide": ("projects.selfbuild_decide", sf.DecideForm, "民定：票决结果已公布，进入民建"),
-    "procurement": ("projects.selfbuild_build", sf.ProcurementForm, "民建：询价、合同已公开"),
-    "payment": ("projects.selfbuild_build", sf.PaymentForm, "民建：支付已公开"),
-    "finish": ("projects.selfbuild_build", forms.Form, "民建：已完工，进入民评"),
-    "acceptance_vote": ("projects.selfbuild_evaluate", sf.VoteForm, "民评：验收表决已发起"),
-    "conclude": ("projects.selfbuild_evaluate", sf.ConcludeForm, "民评：验收结果已记录"),
-    "maintenance": ("projects.selfbuild_maintain", sf.MaintenanceForm, "民管：管护记录已保存"),
-    "finding": ("projects.raise_finding", sf.FindingForm, "监督意见已提出"),
-    "answer": ("projects.answer_finding", sf.AnswerForm, "监督意见已答复"),
+    "need": ("projects.selfbuild_discuss", sf.NeedForm, gettext_lazy("民议：需求已收集")),
+    "discussion": (
+        "projects.selfbuild_discuss",
+        sf.DiscussionForm,
+        gettext_lazy("民议：议事会议已记录，进入民定"),
+    ),
+    "decision_vote": ("projects.selfbuild_decide", sf.VoteForm, gettext_lazy("民定：村民会议表决已发起")),
+    "decide": ("projects.selfbuild_decide", sf.DecideForm, gettext_lazy("民定：票决结果已公布，进入民建")),
+    "procurement": ("projects.selfbuild_build", sf.ProcurementForm, gettext_lazy("民建：询价、合同已公开")),
+    "payment": ("projects.selfbuild_build", sf.PaymentForm, gettext_lazy("民建：支付已公开")),
+    "finish": ("projects.selfbuild_build", forms.Form, gettext_lazy("民建：已完工，进入民评")),
+    "acceptance_vote": ("projects.selfbuild_evaluate", sf.VoteForm, gettext_lazy("民评：验收表决已发起")),
+    "conclude": ("projects.selfbuild_evaluate", sf.ConcludeForm, gettext_lazy("民评：验收结果已记录")),
+    "maintenance": ("projects.selfbuild_maintain", sf.MaintenanceForm, gettext_lazy("民管：管护记录已保存")),
+    "finding": ("projects.raise_finding", sf.FindingForm, gettext_lazy("监督意见已提出")),
+    "answer": ("projects.answer_finding", sf.AnswerForm, gettext_lazy("监督意见已答复")),
 }
 
 
@@ -213,7 +217,7 @@ def step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
             apply_error(form, error)
             status = error.status
         else:
-            messages.success(request, _(done))
+            messages.success(request, str(done))
             return redirect("projects:selfbuild_manage", round_.pk)
     return render(
         request, "projects/selfbuild/manage.html", _context(person, _round(pk), {name: form}), status=status

@@ -407,8 +407,19 @@ def test_runoff_button_after_a_tie(tree: Any, staff: Any, station: Any, make_per
     round_.refresh_from_db()
     page = client.get(f"/projects/rounds/{round_.pk}/manage/").content.decode()
     assert round_.result["runoff"]
-    assert "开始第二轮票决" in page and "公布票决结果" not in page
+    assert "开始第二轮票决" in page and "公布结果" not in page
     assert client.post(f"/projects/rounds/{round_.pk}/manage/publish/").status_code == 403
     assert client.post(f"/projects/rounds/{round_.pk}/manage/open_vote/").status_code == 302
     round_.refresh_from_db()
     assert round_.poll_id != round_.first_poll_id
+
+
+def test_pages_and_form_errors_in_english(tree: Any, staff: Any, station: Any) -> None:
+    round_, projects = consulting_round(tree, staff, station, n=3, seats=2)
+    client = logged_in(staff)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = client.get(f"/projects/rounds/{round_.pk}/manage/").content.decode()
+    assert "Fix the shortlist" in page and "2. Departments' opinions and the shortlist" in page
+    bad = client.post(f"/projects/rounds/{round_.pk}/manage/shortlist/", {"projects": [projects[0].pk]})
+    assert "there must be more candidates than the 2 seats" in bad.content.decode()
+    assert "New livelihood-project round" in client.get("/projects/rounds/new/").content.decode()
