@@ -56,7 +56,7 @@ from minyi.projects.selfbuild.models import SelfBuildRound
 from minyi.projects.selfbuild.views import STAGES
 
 # form name → (named rule, form class, done message)
-FORMS: dict[str, tuple[str, Any, str]] = {
+FORMS: dict[str, tuple[str, Any, Any]] = {
     "need": ("projects.selfbuild_discuss", sf.NeedForm, gettext_lazy("民议：需求已收集")),
     "discussion": (
         "projects.selfbuild_discuss",
