@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from minyi.core.models import Person
-from minyi.projects.delivery.models import Delivery
+from minyi.projects.delivery.models import Delivery, Milestone
 from minyi.projects.forms import TEXTAREA
 from minyi.projects.selfbuild.models import MaintenanceKind, Need, ProcurementKind, SelfBuildRound
 from minyi.surveys.views.forms import lines
@@ -103,6 +103,32 @@ class PaymentForm(forms.Form):
         super().__init__(*args, **kwargs)
         field: forms.ModelChoiceField = self.fields["delivery"]  # type: ignore[assignment]
         field.queryset = Delivery.objects.filter(pk__in=[d.pk for d in deliveries]).order_by("pk")
+
+
+class MilestoneForm(forms.Form):
+    delivery = forms.ModelChoiceField(Delivery.objects.none(), label=gettext_lazy("项目"))
+    title = forms.CharField(label=gettext_lazy("节点名称"), max_length=100, required=False)
+    planned_start = forms.DateField(label=gettext_lazy("计划开始"), widget=DATE)
+    planned_end = forms.DateField(label=gettext_lazy("计划完成"), widget=DATE)
+    weight = forms.IntegerField(label=gettext_lazy("权重"), initial=1)
+
+    def __init__(self, *args: Any, deliveries: list[Delivery], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: forms.ModelChoiceField = self.fields["delivery"]  # type: ignore[assignment]
+        field.queryset = Delivery.objects.filter(pk__in=[d.pk for d in deliveries]).order_by("pk")
+
+
+class CompleteForm(forms.Form):
+    milestone = forms.ModelChoiceField(Milestone.objects.none(), label=gettext_lazy("节点"))
+    actual_end = forms.DateField(label=gettext_lazy("实际完成"), widget=DATE)
+
+    def __init__(self, *args: Any, deliveries: list[Delivery], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: forms.ModelChoiceField = self.fields["milestone"]  # type: ignore[assignment]
+        field.queryset = Milestone.objects.filter(
+            delivery__in=[d.pk for d in deliveries], actual_end__isnull=True
+        ).select_related("delivery")
+        field.label_from_instance = lambda m: f"{m.delivery.title} · {m.title}"  # type: ignore[method-assign,assignment]
 
 
 class ConcludeForm(forms.Form):

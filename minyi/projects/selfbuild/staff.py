@@ -26,8 +26,11 @@ from minyi.core.errors import ActionError
 from minyi.core.http import current_person
 from minyi.core.models import Person, Unit
 from minyi.projects.delivery.actions import (
+    MilestoneInput,
     PaymentInput,
+    do_add_milestone,
     do_answer_finding,
+    do_complete_milestone,
     do_raise_finding,
     do_record_payment,
     findings_of,
@@ -67,6 +70,8 @@ FORMS: dict[str, tuple[str, Any, Any]] = {
     "decide": ("projects.selfbuild_decide", sf.DecideForm, gettext_lazy("民定：票决结果已公布，进入民建")),
     "procurement": ("projects.selfbuild_build", sf.ProcurementForm, gettext_lazy("民建：询价、合同已公开")),
     "payment": ("projects.selfbuild_build", sf.PaymentForm, gettext_lazy("民建：支付已公开")),
+    "milestone": ("projects.selfbuild_build", sf.MilestoneForm, gettext_lazy("民建：施工节点已添加")),
+    "complete": ("projects.selfbuild_build", sf.CompleteForm, gettext_lazy("民建：节点已完成")),
     "finish": ("projects.selfbuild_build", forms.Form, gettext_lazy("民建：已完工，进入民评")),
     "acceptance_vote": ("projects.selfbuild_evaluate", sf.VoteForm, gettext_lazy("民评：验收表决已发起")),
     "conclude": ("projects.selfbuild_evaluate", sf.ConcludeForm, gettext_lazy("民评：验收结果已记录")),
@@ -88,10 +93,13 @@ def _make(name: str, round_: SelfBuildRound, data: Any = None, files: Any = None
     kwargs: dict[str, Any] = {"prefix": name}
     if form_class is sf.ProcurementForm:
         kwargs["round_"] = round_
-    if form_class is sf.PaymentForm:
+    if form_class in (sf.PaymentForm, sf.MilestoneForm, sf.CompleteForm):
         kwargs["deliveries"] = deliveries_of(round_)
-    if name in ("discussion", "maintenance"):
-        kwargs["initial"] = {"held_on": timezone.localdate(), "done_on": timezone.localdate()}
+    if name in ("discussion", "maintenance", "payment", "milestone", "complete"):
+        today = timezone.localdate()
+        kwargs["initial"] = {
+            f: today for f in ("held_on", "done_on", "paid_on", "planned_start", "actual_end")
+        }
     return form_class(data, files, **kwargs) if data is not None else form_class(**kwargs)
 
 
@@ -178,6 +186,14 @@ def _act(name: str, round_: SelfBuildRound, data: dict[str, Any], actor: Actor) 
             actor=actor,
         ),
         "payment": payment,
+        "milestone": lambda: do_add_milestone(
+            data["delivery"],
+            MilestoneInput(data["title"], data["planned_start"], data["planned_end"], data["weight"]),
+            actor=actor,
+        ),
+        "complete": lambda: do_complete_milestone(
+            data["milestone"], actual_end=data["actual_end"], actor=actor
+        ),
         "finish": lambda: do_finish_building(round_, actor=actor),
         "acceptance_vote": lambda: do_open_acceptance_vote(
             round_, electorate=data["electorate"], present=data["present"], actor=actor

@@ -13,8 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from minyi.core.models import Event
-from minyi.projects.delivery.actions import MilestoneInput, do_add_milestone, do_complete_milestone
-from minyi.projects.delivery.models import Delivery, Finding, Payment
+from minyi.projects.delivery.models import Delivery, Finding, Milestone, Payment
 from minyi.projects.selfbuild.actions import deliveries_of, stage
 from minyi.projects.selfbuild.models import MaintenanceEntry, Need, Procurement, SelfBuildRound
 from minyi.projects.tests.delivery_support import TODAY, actor, pdf, people_fixture  # noqa: F401
@@ -154,12 +153,26 @@ def test_five_stages_through_the_pages(tree: Any, people: dict[str, Any], villag
     assert Event.objects.get(action="projects.delivery.payment").public
     unfinished = client.post(url(round_, "finish"))
     assert unfinished.status_code == 409 and "尚未完工" in unfinished.content.decode()
-    staff = actor(people["village"])
+    # Milestones through the page: a bad date range is refused, then each chosen need gets one, completed.
+    today = timezone.localdate().isoformat()
     for built in deliveries_of(round_):  # the road and the pool were both chosen
-        milestone = do_add_milestone(
-            built, MilestoneInput("施工", TODAY, TODAY + dt.timedelta(days=30)), actor=staff
+        milestone = {
+            "milestone-delivery": built.pk,
+            "milestone-title": "施工",
+            "milestone-planned_start": TODAY.isoformat(),
+            "milestone-planned_end": (TODAY - dt.timedelta(days=1)).isoformat(),
+            "milestone-weight": 1,
+        }
+        bad = client.post(url(round_, "milestone"), milestone)
+        assert bad.status_code == 400 and "计划完成日期不能早于计划开始日期" in bad.content.decode()
+        milestone["milestone-planned_end"] = (TODAY + dt.timedelta(days=30)).isoformat()
+        assert client.post(url(round_, "milestone"), milestone).status_code == 302
+        added = Milestone.objects.get(delivery=built)
+        done = client.post(
+            url(round_, "complete"), {"complete-milestone": added.pk, "complete-actual_end": today}
         )
-        do_complete_milestone(milestone, actual_end=timezone.localdate(), actor=staff)
+        assert done.status_code == 302
+    assert Event.objects.filter(action="project_milestone.complete").count() == 2
     assert client.post(url(round_, "finish")).status_code == 302 and stage(round_) == "evaluating"
     # 民评: acceptance vote on the vote page (yes / no), then the caretaker.
     assert (
