@@ -50,6 +50,14 @@ from minyi.projects.forms import (
 )
 from minyi.projects.models import DepartmentOpinion, Project, ProjectStatus, Round, RoundState
 
+# Projects that passed screening, whatever happened to them afterwards.
+PASSED_SCREENING = (
+    ProjectStatus.SCREENED_IN,
+    ProjectStatus.SHORTLISTED,
+    ProjectStatus.ELECTED,
+    ProjectStatus.NOT_ELECTED,
+)
+
 # step → (named rule, message once done)
 STEPS: dict[str, tuple[str, Any]] = {
     "start_screening": ("projects.start_screening", gettext_lazy("已截止推荐，进入筛选阶段")),
@@ -125,7 +133,7 @@ def _manage_context(person: Person, round_: Round, **bound: forms.Form) -> dict[
         "round": round_,
         "state_label": describe(instance).state,
         "projects": projects,
-        "screened_in": sum(1 for p in projects if p.status == ProjectStatus.SCREENED_IN),
+        "screened_in": sum(1 for p in projects if p.status in PASSED_SCREENING),
         "unscreened": sum(1 for p in projects if p.status == ProjectStatus.RECOMMENDED),
         "allowed": _allowed(person, round_),
         "may_screen": person.has_perm("projects.screen_recommendation", round_),
