@@ -34,8 +34,12 @@ def apply_error(form: forms.Form, error: ActionError) -> None:
     target = field if field in form.fields else None
     problems = error.details.get("problems")
     if error.code == "pb_invalid" and isinstance(problems, list):
-        # One error per problem (each names its section and row), after a one-line headline.
-        form.add_error(target, error.message.split("：")[0])
+        # One error per problem (each names its section and row), after the message's headline.
+        first = str(problems[0]) if problems else ""
+        headline = (
+            error.message[: error.message.index(first)] if first and first in error.message else error.message
+        )
+        form.add_error(target, headline.rstrip("：:;； "))
         for problem in problems:
             form.add_error(target, str(problem))
         return
