@@ -158,6 +158,7 @@ def test_cancel_needs_a_reason(tree: Any, staff: Any) -> None:
     response = client.post(f"/projects/rounds/{round_.pk}/manage/cancel/", {"reason": "并入区级计划"})
     round_.refresh_from_db()
     assert response.status_code == 302 and round_.state == RoundState.CANCELLED
+    assert Event.objects.get(action="projects_round.cancel").reason == "并入区级计划"
 
 
 # ---- screening ---------------------------------------------------------------------------------------
