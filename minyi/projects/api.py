@@ -120,7 +120,7 @@ def recommend(request: HttpRequest, pk: int, payload: RecommendIn) -> tuple[int,
 @router.get("rounds/{pk}/export.pb", auth=None, response={200: None, **error_responses(404)})
 def export(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = _round(pk)
-    if round_.state != RoundState.PUBLISHED:
+    if not request.user.has_perm("projects.export_pabulib", round_):
         raise NotFound("round_not_published", "结果尚未公布")
     response = HttpResponse(export_pabulib(round_), content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="round-{round_.pk}.pb"'

@@ -12,19 +12,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from minyi.ballots.actions import do_cast_ballot
-from minyi.ballots.models import PollState
 from minyi.core.actors import Actor
 from minyi.core.errors import ActionError
 from minyi.core.http import current_person
 from minyi.core.models import Unit
-from minyi.projects.actions.projects import (
-    RecommendationInput,
-    ScreeningInput,
-    do_recommend_project,
-    do_screen_project,
-)
+from minyi.projects.actions.projects import RecommendationInput, do_recommend_project
 from minyi.projects.models import Project, ProjectCategory, ProjectStatus, Round, RoundState
-from minyi.projects.predicates import is_deputy_in, may_screen_in
 
 
 def year_list(request: HttpRequest) -> HttpResponse:
@@ -38,12 +31,21 @@ def year_list(request: HttpRequest) -> HttpResponse:
         .order_by("round_id", "-votes", "pk")
     )
     rounds = list(Round.objects.filter(year=year).select_related("unit").order_by("unit__path", "pk"))
-    return render(request, "projects/year.html", {"year": year, "projects": projects, "rounds": rounds})
+    return render(
+        request,
+        "projects/year.html",
+        {
+            "year": year,
+            "projects": projects,
+            "rounds": rounds,
+            "may_create": request.user.has_perm("projects.create_round"),
+        },
+    )
 
 
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A round's public page: its projects, screening reasons, and once counted the results explained."""
-    round_ = get_object_or_404(Round.objects.select_related("unit"), pk=pk)
+    round_ = get_object_or_404(Round.objects.select_related("unit", "poll"), pk=pk)
     projects = list(Project.objects.filter(round=round_).select_related("unit").order_by("pk"))
     decisions: dict[str, Any] = (
         (round_.result or {}).get("projects", {}) if round_.state == RoundState.PUBLISHED else {}
@@ -54,7 +56,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         rows.sort(
             key=lambda r: (r["decision"] is None, (r["decision"] or {}).get("rank", 0), r["project"].pk)
         )
-    person = request.user if request.user.is_authenticated else None
+    user = request.user
     return render(
         request,
         "projects/round.html",
@@ -62,10 +64,9 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "round": round_,
             "rows": rows,
             "published": bool(decisions),
-            "may_screen": may_screen_in(person, round_.unit) and round_.state == RoundState.SCREENING,  # type: ignore[arg-type]
-            "may_vote": bool(
-                round_.poll and round_.poll.state == PollState.OPEN and is_deputy_in(person, round_.unit)
-            ),  # type: ignore[arg-type]
+            "may_manage": user.has_perm("projects.manage_round", round_),
+            "may_screen": user.has_perm("projects.screen_recommendation", round_),
+            "may_vote": user.has_perm("projects.vote_in_round", round_),
             "collecting": round_.state == RoundState.COLLECTING,
         },
     )
@@ -119,36 +120,6 @@ def recommend(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def screen(request: HttpRequest, pk: int) -> HttpResponse:
-    round_ = get_object_or_404(Round.objects.select_related("unit"), pk=pk)
-    person = current_person(request)
-    if not may_screen_in(person, round_.unit):
-        raise Http404
-    error = None
-    if request.method == "POST":
-        project = get_object_or_404(Project, pk=request.POST.get("project") or 0, round=round_)
-        beneficiaries = request.POST.get("beneficiaries", "")
-        try:
-            do_screen_project(
-                project,
-                ScreeningInput(
-                    include=request.POST.get("include") == "1",
-                    reason=request.POST.get("reason", ""),
-                    cost=request.POST.get("cost") or None,
-                    place=request.POST.get("place"),
-                    beneficiaries=int(beneficiaries) if beneficiaries.isdigit() else None,
-                ),
-                actor=Actor(person=person),
-            )
-            return redirect("projects:screen", round_.pk)
-        except ActionError as exc:
-            error = exc
-    projects = list(Project.objects.filter(round=round_).select_related("unit").order_by("status", "pk"))
-    return render(request, "projects/screen.html", {"round": round_, "projects": projects, "error": error})
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
 def ballot(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = get_object_or_404(Round.objects.select_related("unit", "poll"), pk=pk)
     person = current_person(request)
@@ -181,7 +152,6 @@ urlpatterns = [
     path("", year_list, name="year"),
     path("rounds/<int:pk>/", round_detail, name="round"),
     path("rounds/<int:pk>/recommend/", recommend, name="recommend"),
-    path("rounds/<int:pk>/screen/", screen, name="screen"),
     path("rounds/<int:pk>/ballot/", ballot, name="ballot"),
     path("<int:pk>/", project_detail, name="project"),
 ]

@@ -26,12 +26,28 @@ def fund_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "projects/fund/fund.html",
-        {"fund": fund, "rows": rows, "allocated": allocated(fund), "chosen": FundItemStatus.CHOSEN},
+        {
+            "fund": fund,
+            "rows": rows,
+            "allocated": allocated(fund),
+            "chosen": FundItemStatus.CHOSEN,
+            "may_manage": any(
+                request.user.has_perm(rule, fund)
+                for rule in ("projects.manage_fund", "projects.verify_fund_candidate")
+            ),
+        },
     )
 
 
 def fund_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "projects/fund/list.html", {"funds": Fund.objects.select_related("unit")[:50]})
+    return render(
+        request,
+        "projects/fund/list.html",
+        {
+            "funds": Fund.objects.select_related("unit")[:50],
+            "may_create": request.user.has_perm("projects.create_fund"),
+        },
+    )
 
 
 urlpatterns = [

@@ -20,7 +20,15 @@ def village_board(request: HttpRequest, village_id: int) -> HttpResponse:
     if village is None:
         raise Http404
     rounds = list(SelfBuildRound.objects.filter(village=village).order_by("-year", "-pk"))
-    return render(request, "projects/selfbuild/board.html", {"village": village, "rounds": rounds})
+    return render(
+        request,
+        "projects/selfbuild/board.html",
+        {
+            "village": village,
+            "rounds": rounds,
+            "may_create": request.user.has_perm("projects.create_selfbuild", village),
+        },
+    )
 
 
 def round_page(request: HttpRequest, pk: int) -> HttpResponse:
@@ -49,6 +57,17 @@ def round_page(request: HttpRequest, pk: int) -> HttpResponse:
             "maintenance": list(round_.maintenance.all()[:50]),
             "check_due": instance.state == "maintaining" and yearly_check_due(round_),
             "findings": findings_of(round_),
+            "may_manage": any(
+                request.user.has_perm(rule, round_)
+                for rule in (
+                    "projects.manage_selfbuild",
+                    "projects.raise_finding",
+                    "projects.selfbuild_maintain",
+                )
+            ),
+            "vote_open": any(
+                p is not None and p.state == "open" for p in (round_.decision_poll, round_.acceptance_poll)
+            ),
         },
     )
 
