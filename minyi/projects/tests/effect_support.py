@@ -71,7 +71,12 @@ def elect(
 ) -> list[Project]:
     """A one-seat round on the township: every deputy votes for the first project, which is elected."""
     round_ = do_create_round(
-        RoundInput(unit=tree.township, year=2026, title="2026年青云街道民生实事", seats=len(titles) - 1),
+        RoundInput(
+            unit=tree.township,
+            year=2026,
+            title=f"2026年青云街道民生实事（{titles[0]}）",
+            seats=len(titles) - 1,
+        ),
         actor=act(cast.township),
     )
     projects = [
