@@ -153,3 +153,11 @@ def test_delivery_page_shows_the_attached_result(tree: Any, cast: Cast) -> None:
     do_publish_survey(evaluation.survey, actor=act(cast.township))
     body = Client().get(url).content.decode()
     assert "效果评价" in body and "100.00%" in body and "满意" in body
+
+
+def test_assembly_page_in_english(tree: Any, cast: Cast) -> None:
+    client = Client()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    body = client.get(f"/projects/effect/?unit={tree.township.pk}").content.decode()
+    assert "Results for the next deputies' assembly" in body
+    assert "No effect evaluation results waiting to be reported." in body
