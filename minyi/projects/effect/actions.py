@@ -120,8 +120,13 @@ def _locked(project: Project) -> Project:
 
 
 def check_start(project: Project, actor: Actor, today: dt.date) -> tuple[Actor, dt.date]:
-    """Refuse a project that is not elected, not completed, already evaluated or (for the daily
-    task) not yet due. Returns the acting capacity and the completion date."""
+    """Refuse a person who is not staff of the project's unit, a project that is not elected, not
+    completed, already evaluated or (for the daily task) not yet due. Returns the acting capacity and
+    the completion date."""
+    if not actor.is_system:
+        actor = office_actor(
+            actor, MANAGER_ROLES, project.unit, _("只有项目所在单位的工作人员可以发起效果评价")
+        )
     if project.status != ProjectStatus.ELECTED:
         raise Conflict(
             "project_not_elected", _("只有票决当选的项目才开展效果评价"), {"status": project.status}
@@ -131,16 +136,13 @@ def check_start(project: Project, actor: Actor, today: dt.date) -> tuple[Actor, 
     completed_on = completions([project.pk]).get(project.pk)
     if completed_on is None:
         raise Conflict("project_not_completed", _("项目尚未全部完工，不能开展效果评价"), {})
-    if actor.is_system:
-        if completed_on + delay() > today:
-            raise Conflict(
-                "effect_evaluation_not_due",
-                _("项目投入使用未满规定期限"),
-                {"due_on": (completed_on + delay()).isoformat()},
-            )
-        return actor, completed_on
-    staff = office_actor(actor, MANAGER_ROLES, project.unit, _("只有项目所在单位的工作人员可以发起效果评价"))
-    return staff, completed_on
+    if actor.is_system and completed_on + delay() > today:
+        raise Conflict(
+            "effect_evaluation_not_due",
+            _("项目投入使用未满规定期限"),
+            {"due_on": (completed_on + delay()).isoformat()},
+        )
+    return actor, completed_on
 
 
 def _weights() -> tuple[int, int]:
@@ -253,7 +255,7 @@ def do_attach_effect_result(evaluation: EffectEvaluation, *, actor: Actor) -> Ef
     if not actor.is_system:
         actor = office_actor(
             actor,
-            MANAGER_ROLES | frozenset(ROUND_ROLES),
+            MANAGER_ROLES,
             project.unit,
             _("只有项目所在单位的工作人员可以汇总结果"),
         )

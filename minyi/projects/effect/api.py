@@ -1,7 +1,7 @@
 """P4 API (mounted under /api/v1/projects): the effect results for the next deputies' assembly.
 
-Public read; a result's figures are null until its survey is published, except for supervision roles
-of the requested unit. Staff start an evaluation early with POST. Errors are {code, message, details}.
+Public read; a result's figures are null (and `shares` empty) until its survey is published, except
+for supervision roles of the requested unit. Staff start an evaluation early with POST. Errors are {code, message, details}.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from minyi.core.models import Unit
 from minyi.projects.effect.actions import do_start_effect_evaluation
 from minyi.projects.effect.report import ResultRow, as_rows, results
 from minyi.projects.models import Project
+from minyi.surveys.models import SurveyState
 
 router = Router(tags=["projects"])
 
@@ -79,7 +80,7 @@ def _out(row: ResultRow) -> EffectResultOut:
         completed_on=e.completed_on,
         due_on=e.due_on,
         survey_state=e.survey.state,
-        published=row.visible,
+        published=e.survey.state == SurveyState.PUBLISHED,
         responses=e.responses if row.visible else None,
         satisfaction_rate=e.satisfaction_rate if row.visible else None,
         grade=e.grade if row.visible else "",
