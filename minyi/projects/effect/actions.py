@@ -116,7 +116,11 @@ def respondents_of(project: Project) -> Respondents:
 
 
 def _locked(project: Project) -> Project:
-    return Project.objects.select_for_update().select_related("unit", "round__unit").get(pk=project.pk)
+    return (
+        Project.objects.select_for_update(of=("self",))
+        .select_related("unit", "round__unit")
+        .get(pk=project.pk)
+    )
 
 
 def check_start(project: Project, actor: Actor, today: dt.date) -> tuple[Actor, dt.date]:
@@ -316,7 +320,7 @@ def do_mark_reported(
     if not evaluations:
         raise ActionError("evaluations_required", _("请选择要报告的评价结果"), {"field": "evaluations"})
     locked = list(
-        EffectEvaluation.objects.select_for_update()
+        EffectEvaluation.objects.select_for_update(of=("self",))
         .select_related("project__unit", "project__round__unit")
         .filter(pk__in=[e.pk for e in evaluations])
         .order_by("pk")

@@ -69,6 +69,9 @@ def test_period_is_configurable(tree: Any, cast: Cast) -> None:
     (project,) = elect(tree, cast)
     complete(project, cast, days_ago(31))
     assert effect_evaluation_sweep.call_local().started == [project.pk]
+    from huey.contrib.djhuey import HUEY
+
+    assert "minyi.projects.tasks.effect_evaluation_sweep" in HUEY._registry._registry  # a daily periodic task
 
 
 def test_start_opens_the_survey_for_reps_and_deputies_and_notifies_them(tree: Any, cast: Cast) -> None:
