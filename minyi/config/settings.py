@@ -214,13 +214,18 @@ MINYI_FUND_WEIGHT_LIVELIHOOD = env.integer("MINYI_FUND_WEIGHT_LIVELIHOOD", 40)
 MINYI_FUND_WEIGHT_WITHIN_YEAR = env.integer("MINYI_FUND_WEIGHT_WITHIN_YEAR", 30)
 MINYI_FUND_WEIGHT_FAIRNESS = env.integer("MINYI_FUND_WEIGHT_FAIRNESS", 30)
 # Surveys (P4): longest open-text answer; effect evaluation of a project opens this many days after
-# it is created (the seed's "投入使用一段时间后"), at this hour; grade bands of the weighted satisfaction
-# rate in % (as in appraisals, E3): at least SATISFIED 满意, at least BASIC 基本满意, otherwise 不满意.
+# it is put into use (the seed's "投入使用一段时间后": a livelihood project's completion, i.e. its last
+# milestone's actual end; a self-build round's acceptance), at this hour; grade bands of the weighted
+# satisfaction rate in % (as in appraisals, E3): at least SATISFIED 满意, at least BASIC 基本满意,
+# otherwise 不满意. Relative weights of a livelihood project's respondent groups (seed 003: 群众代表 of
+# the project's place and the deputies of the round's level).
 MINYI_SURVEY_TEXT_MAX = env.integer("MINYI_SURVEY_TEXT_MAX", 2000)
 MINYI_SURVEY_OPEN_HOUR = env.integer("MINYI_SURVEY_OPEN_HOUR", 7)
 MINYI_EFFECT_EVALUATION_DELAY_DAYS = env.integer("MINYI_EFFECT_EVALUATION_DELAY_DAYS", 180)
 MINYI_EFFECT_GRADE_SATISFIED = env.integer("MINYI_EFFECT_GRADE_SATISFIED", 80)
 MINYI_EFFECT_GRADE_BASIC = env.integer("MINYI_EFFECT_GRADE_BASIC", 60)
+MINYI_EFFECT_WEIGHT_RESIDENT_REPS = env.integer("MINYI_EFFECT_WEIGHT_RESIDENT_REPS", 50)
+MINYI_EFFECT_WEIGHT_DEPUTIES = env.integer("MINYI_EFFECT_WEIGHT_DEPUTIES", 50)
 
 MINYI_SITE_NAME = env.text("MINYI_SITE_NAME", "示范市民意平台")
 # Public address of the site, used to make absolute links in emails and SMS.

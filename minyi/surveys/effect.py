@@ -6,7 +6,7 @@ Other apps (projects) call `create_effect_evaluation(subject, …)` to start one
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
@@ -42,6 +42,8 @@ class EffectResult:
     groups: tuple[GroupSatisfaction, ...]
     # Satisfaction index 0–100 of each rating question (build quality, usefulness, maintenance).
     ratings: dict[str, Decimal | None]
+    # Weighted share (%) of each overall answer: {"satisfied": …, "basic": …, "unsatisfied": …}.
+    shares: dict[str, Decimal | None] = field(default_factory=dict)
 
     @property
     def grade_label(self) -> str:
@@ -95,4 +97,5 @@ def effect_result(subject: models.Model) -> EffectResult | None:
         grade=grade_of(rate),
         groups=groups,
         ratings={key: rounded(by_key[key].overall.index) if key in by_key else None for key in RATING_KEYS},
+        shares={key: rounded(overall.overall.shares.get(key)) for key in GRADES} if overall is not None else {},
     )

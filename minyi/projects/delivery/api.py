@@ -19,6 +19,7 @@ from minyi.core.apiutil.types import ObjectId, Text
 from minyi.core.errors import NotFound
 from minyi.projects.delivery.actions import do_file_problem
 from minyi.projects.delivery.models import Delivery
+from minyi.projects.effect.api import router as effect_router
 from minyi.projects.fund.actions import allocated
 from minyi.projects.fund.models import Fund
 
@@ -167,3 +168,7 @@ def get_fund(request: HttpRequest, fund_id: ObjectId) -> Any:
         decided_at=fund.decided_at,
         items=[FundItemOut.model_validate(i, from_attributes=True) for i in fund.items.all()],
     )
+
+
+# P4 effect results (minyi/projects/effect/api.py).
+router.add_router("", effect_router)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from minyi.core.record.public import register_action_labels
 from minyi.projects.delivery import actions as _delivery_actions  # noqa: F401  (registers steps)
 from minyi.projects.delivery import rules as _rules  # noqa: F401
+from minyi.projects.effect import rules as _effect_rules  # noqa: F401  (P4)
 from minyi.projects.fund import actions as _fund_actions  # noqa: F401
 from minyi.projects.selfbuild import actions as _selfbuild_actions  # noqa: F401
 
@@ -34,5 +35,8 @@ register_action_labels(
         "projects.fund.verify": _("代表建议实地核查"),
         "projects.fund.screen": _("专项资金项目筛选评分"),
         "projects.fund.decide": _("主任会议确定专项资金项目"),
+        "projects.effect.start": _("发起项目效果评价"),
+        "projects.effect.attach": _("项目效果评价结果汇总"),
+        "projects.effect.report": _("效果评价结果向代表大会报告"),
     }
 )

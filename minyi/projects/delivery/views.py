@@ -35,6 +35,7 @@ from minyi.projects.delivery.actions import (
 )
 from minyi.projects.delivery.models import Delivery, Milestone
 from minyi.projects.delivery.rules import VIEWER_ROLES
+from minyi.projects.effect.report import project_result
 
 
 def deliveries_of_year(year: int) -> list[Delivery]:
@@ -107,6 +108,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "photos": [a for a in photos if a.content_type.startswith("image/")],
             "problems": problems,
             "findings": findings_of(delivery),
+            "effect": project_result(int(delivery.subject_id), delivery.unit, user)
+            if delivery.subject_type == "projects.project" and delivery.subject_id.isdigit()
+            else None,
             "can_manage": bool(user and user.has_perm("projects.manage_delivery", delivery)),
             "can_file": bool(user and user.has_perm("projects.file_delivery_problem", delivery)),
             "today": timezone.localdate().isoformat(),

@@ -5,6 +5,7 @@ point at `Project`; they are imported here so Django finds them.
 """
 
 from minyi.projects.delivery.models import Delivery, Finding, Milestone, Payment, Problem
+from minyi.projects.effect.models import EffectEvaluation
 from minyi.projects.fund.models import Fund, FundItem, FundItemStatus
 from minyi.projects.models.projects import (
     DepartmentOpinion,
@@ -29,6 +30,7 @@ __all__ = [
     "Completion",
     "Delivery",
     "DepartmentOpinion",
+    "EffectEvaluation",
     "Finding",
     "Fund",
     "FundItem",

@@ -144,7 +144,10 @@ def test_five_stages(tree: Any, people: dict[str, Any], villagers: list[Any]) ->
 
     survey = Survey.objects.get(pk=round_.evaluation_ref)
     assert (survey.subject_type, survey.subject_id, survey.kind, survey.state) == (
-        "projects.selfbuildround", str(round_.pk), "effect", "draft"
+        "projects.selfbuildround",
+        str(round_.pk),
+        "effect",
+        "draft",
     )
     assert yearly_check_due(round_)
     do_log_maintenance(
