@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from minyi.core.actions.people import PersonInput, do_create_person
 from minyi.core.actions.roles import do_grant_role
@@ -24,6 +27,15 @@ class Tree:
     other_community: Unit
     department: Unit
     station: Unit
+
+
+@pytest.fixture(autouse=True)
+def default_language() -> Iterator[None]:
+    """Every test starts and ends in the site's default language: a request that switched to English
+    leaves its language active in the thread, which would otherwise leak into the next test."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

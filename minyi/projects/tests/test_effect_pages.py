@@ -6,11 +6,9 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
 from docx import Document
 
 from minyi.core.actors import Actor
@@ -160,9 +158,6 @@ def test_delivery_page_shows_the_attached_result(tree: Any, cast: Cast) -> None:
 def test_assembly_page_in_english(tree: Any, cast: Cast) -> None:
     client = Client()
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
-    try:
-        body = client.get(f"/projects/effect/?unit={tree.township.pk}").content.decode()
-    finally:  # the language activated by the request outlives it in this thread
-        translation.activate(settings.LANGUAGE_CODE)
+    body = client.get(f"/projects/effect/?unit={tree.township.pk}").content.decode()
     assert "Results for the next deputies' assembly" in body
     assert "No effect evaluation results waiting to be reported." in body
