@@ -104,6 +104,7 @@ def test_every_portal_link_leads_to_a_page(client, db):
     html = get_home(client)
     links = set(re.findall(r'href="(/[^"]*)"', html)) - {"/static/"}
     assert {"/login/", "/voices/submit", "/voices/track", "/voices/board/"} <= links
+    assert {"/deliberation/", "/projects/", "/projects/fund/", "/projects/effect/", "/voices/showcase/"} <= links
     for link in links:
         if link.startswith("/static/"):
             continue
