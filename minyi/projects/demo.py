@@ -305,6 +305,15 @@ def build_demo_projects(seed: int = DEMO_SEED) -> DemoProjects:
     return summary
 
 
+def _voices_for(b: Builder, before: dt.datetime) -> list[Voice]:
+    """A voice of the district filed before `before`, preferably about roads, lights or pipes."""
+    filed = Voice.objects.filter(unit__path__startswith=b.district.path, created_at__lt=before).order_by(
+        "-created_at", "pk"
+    )
+    preferred = filed.filter(category__code__in=["roads", "street-lighting", "utilities"])
+    return list(preferred[:1]) or list(filed[:1])
+
+
 def _recommend(b: Builder, round_: Round, plan: ProjectPlan, index: int, voices: list[Voice]) -> Project:
     unit = b.communities[index % len(b.communities)]
     data = recommending.RecommendationInput(
@@ -348,11 +357,7 @@ def _round(
         ),
         actor=b.staff,
     )
-    voices = list(
-        Voice.objects.filter(
-            unit__path__startswith=b.district.path, category__code="roads", created_at__lt=b.clock[0]
-        ).order_by("-created_at", "pk")[:1]
-    )
+    voices = _voices_for(b, b.clock[0])
     projects = []
     for index, plan in enumerate(plans):
         b.tick(start - 2 - index)
