@@ -29,7 +29,9 @@ DEMO_VOICE_COUNT = 60  # enough for a voice of the first community to become a t
 def _fingerprint() -> list[object]:
     topics = list(Topic.objects.order_by("pk").values_list("title", "source", "proposer__username", "result"))
     states = list(
-        ProcessInstance.objects.filter(process="deliberation_topic").order_by("pk").values_list("state", flat=True)
+        ProcessInstance.objects.filter(process="deliberation_topic")
+        .order_by("pk")
+        .values_list("state", flat=True)
     )
     members = list(Membership.objects.order_by("pk").values_list("person__name", "member_type", "votes"))
     attendance = list(Attendance.objects.order_by("pk").values_list("meeting__title", "person__username"))
@@ -55,9 +57,7 @@ def test_demo_deliberation(db):
     assert all(Attendance.objects.filter(meeting=m).count() >= 8 for m in held)
     assert regular.filter(state=MeetingState.PLANNED).exists()
     # Topics in every step of the five-step procedure.
-    states = set(
-        ProcessInstance.objects.filter(process="deliberation_topic").values_list("state", flat=True)
-    )
+    states = set(ProcessInstance.objects.filter(process="deliberation_topic").values_list("state", flat=True))
     assert {"proposed", "invalid", "reviewing", "resolving", "publicising", "failed", "closed"} <= states
     # Invalid topics publish their reason; reviewed ones carry the adopted plan.
     assert Topic.objects.exclude(invalid_reason="").count() == 2
