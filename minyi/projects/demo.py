@@ -90,12 +90,13 @@ THIS_YEAR: tuple[ProjectPlan, ...] = (
         7500,
         "resident",
     ),
+    # Made from a voice: the project keeps the voice's title (e.g. 路面坑洼积水).
     ProjectPlan(
         "城区积水点改造",
         "改造易涝积水点8处，更换雨水管网。",
         "water",
-        "2800000",
-        "城区8处易涝点",
+        "860000",
+        "群众反映的易涝、破损路段",
         20000,
         "voice",
     ),
@@ -197,22 +198,19 @@ THIS_YEAR_MARKS = (
 LAST_YEAR_MARKS = ((0, 1, 2), (0, 1, 4), (0, 2, 4), (0, 1, 2), (1, 2, 3), (0, 1, 4), (0, 2))
 MILESTONES = (("方案设计", 1), ("招标采购", 1), ("施工建设", 4), ("竣工验收", 1))
 PAYEES = ("示范市城建工程有限公司", "示范市市政设计院", "云庄建设集团有限公司", "示范市安装工程有限公司")
+# (title, content, cost); "{t}" is the township the suggestion concerns.
 SUGGESTIONS = (
     (
-        "关于修缮荣苑镇白塘村便民桥的建议",
-        "白塘村便民桥年久失修，桥面开裂，雨季存在安全隐患，建议列入专项资金修缮。",
+        "关于修缮{t}村级便民桥的建议",
+        "{t}多座便民桥年久失修，桥面开裂，雨季存在安全隐患，建议列入专项资金修缮。",
         "680000",
     ),
-    ("关于桐城镇农村道路安装防护栏的建议", "桐城镇多条村道临水临崖，缺少防护栏，建议尽快安装。", "450000"),
-    ("关于新坪街道老旧小区消防设施更新的建议", "老旧小区消防栓锈蚀、灭火器过期，建议统一更新。", "380000"),
+    ("关于{t}农村道路安装防护栏的建议", "{t}多条道路临水临崖，缺少防护栏，建议尽快安装。", "450000"),
+    ("关于{t}老旧小区消防设施更新的建议", "{t}老旧小区消防栓锈蚀、灭火器过期，建议统一更新。", "380000"),
+    ("关于{t}文化广场照明改造的建议", "{t}文化广场照明不足，晚上跳舞健身的居民多，建议改造照明。", "260000"),
     (
-        "关于文岭街道社区文化广场照明改造的建议",
-        "文化广场照明不足，晚上跳舞健身的居民多，建议改造照明。",
-        "260000",
-    ),
-    (
-        "关于荣苑镇卫生院添置医疗设备的建议",
-        "卫生院缺少彩超等基本设备，群众看病要跑到城区，建议添置。",
+        "关于{t}卫生院添置医疗设备的建议",
+        "{t}卫生院缺少彩超等基本设备，群众看病要跑到城区，建议添置。",
         "900000",
     ),
 )
@@ -306,11 +304,11 @@ def build_demo_projects(seed: int = DEMO_SEED) -> DemoProjects:
 
 
 def _voices_for(b: Builder, before: dt.datetime) -> list[Voice]:
-    """A voice of the district filed before `before`, preferably about roads, lights or pipes."""
+    """A voice of the district filed before `before`, preferably one that a public works project answers."""
     filed = Voice.objects.filter(unit__path__startswith=b.district.path, created_at__lt=before).order_by(
         "-created_at", "pk"
     )
-    preferred = filed.filter(category__code__in=["roads", "street-lighting", "utilities"])
+    preferred = filed.filter(title__in=["路面坑洼积水", "路灯不亮", "水压太低", "频繁停水", "老旧小区改造"])
     return list(preferred[:1]) or list(filed[:1])
 
 
@@ -504,6 +502,7 @@ def _fund(b: Builder, summary: DemoProjects, year: int) -> None:
         b.tick(140 - number * 3)
         proposer = deputies[number % len(deputies)]
         township = townships[number % len(townships)]
+        title, content = title.format(t=township.name), content.format(t=township.name)
         voice = do_file_suggestion(
             SuggestionInput(
                 kind="deputy_suggestion",
@@ -551,3 +550,27 @@ def _fund(b: Builder, summary: DemoProjects, year: int) -> None:
         actor=b.staff,
     )
     summary.fund_items = len(items)
+    for index, item in enumerate(items[:3]):
+        record = delivery.delivery_of(item)
+        assert record is not None
+        _fund_works(b, record, index)
+
+
+def _fund_works(b: Builder, record: Delivery, index: int) -> None:
+    """A chosen fund item under way: designed, being built with some progress."""
+    b.tick(85 - index)
+    day = timezone.localdate()
+    design = delivery.do_add_milestone(
+        record, delivery.MilestoneInput("方案设计", day, day + dt.timedelta(days=20)), actor=b.staff
+    )
+    works = delivery.do_add_milestone(
+        record,
+        delivery.MilestoneInput(
+            "施工建设", day + dt.timedelta(days=20), day + dt.timedelta(days=140), weight=3
+        ),
+        actor=b.staff,
+    )
+    b.tick(65 - index)
+    delivery.do_complete_milestone(design, actual_end=timezone.localdate(), actor=b.staff)
+    b.tick(10 + index)
+    delivery.do_report_progress(works, 40 - 10 * index, note="施工中", actor=b.staff)
