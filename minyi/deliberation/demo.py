@@ -17,6 +17,7 @@ import heapq
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -215,14 +216,14 @@ class _Builder:
         self.township, self.bureau = units[FIRST_TOWNSHIP], units[FIRST_HOUSING_BUREAU]
         self.accounts = {p.username: p for p in Person.objects.filter(username__in=self._account_names())}
         self.staff = Actor(person=self.accounts["community"], role="community_staff", unit=self.community)
-        self.queue: list[tuple[dt.datetime, int, Callable[[], None]]] = []
+        self.queue: list[tuple[dt.datetime, int, Callable[[], object]]] = []
         self.order = 0
 
     @staticmethod
     def _account_names() -> list[str]:
         return ["community", "council", "deputy", "cppcc", "resident", "township", "handler", "deputy01"]
 
-    def at(self, moment: dt.datetime, step: Callable[[], None]) -> None:
+    def at(self, moment: dt.datetime, step: Callable[[], object]) -> None:
         """Queue a step for its moment; steps run in time order (ties in the order queued)."""
         self.order += 1
         heapq.heappush(self.queue, (moment, self.order, step))
@@ -268,7 +269,7 @@ def build_demo_deliberation(seed: int = DEMO_SEED) -> DemoDeliberation:
         summary.meetings = len(regular)
         held = [m for m in regular if m.starts_at < b.now - dt.timedelta(hours=3)]
         planned = [m for m in regular if m not in held]
-        votes: dict[int, list[tuple[_Deferred, TopicPlan]]] = {m.pk: [] for m in regular}
+        votes: dict[int, list[tuple[list[Topic], TopicPlan]]] = {m.pk: [] for m in regular}
         _plan_topics(b, council, people, held, planned, votes)
         for meeting in held:
             _hold(b, meeting, people, votes[meeting.pk])
@@ -302,7 +303,7 @@ def _found_council(b: _Builder, summary: DemoDeliberation, founded: dt.date) -> 
         ),
         actor=system,
     )
-    members: list[tuple[Person, str]] = [
+    members: list[tuple[Person, MemberType]] = [
         (b.accounts["council"], MemberType.RESIDENT),
         (b.accounts["deputy"], MemberType.DEPUTY),
         (b.accounts["cppcc"], MemberType.CPPCC),
@@ -352,7 +353,7 @@ def _plan_topics(
     people: list[Person],
     held: list[Meeting],
     planned: list[Meeting],
-    votes: dict[int, list[tuple[_Deferred, TopicPlan]]],
+    votes: dict[int, list[tuple[list[Topic], TopicPlan]]],
 ) -> None:
     """Queue each topic's steps: proposed weeks before its meeting, consulted, reviewed, on the agenda."""
     for index, spec in enumerate(TOPICS):
@@ -375,16 +376,16 @@ def _plan_topics(
         if spec.target == "proposed":
             continue
         if spec.target == "invalid":
-            b.at(anchor - dt.timedelta(days=17), lambda h=holder, s=spec: _mark_invalid(b, h[0], s.reason))
+            b.at(anchor - dt.timedelta(days=17), partial(_mark_invalid, b, holder, spec.reason))
             continue
-        b.at(anchor - dt.timedelta(days=17), lambda h=holder: _mark_valid(b, h[0]))
+        b.at(anchor - dt.timedelta(days=17), partial(_mark_valid, b, holder))
         if spec.target == "reviewing":
             continue
-        b.at(anchor - dt.timedelta(days=8), lambda h=holder, s=spec: _adopt_plan(b, h[0], s))
+        b.at(anchor - dt.timedelta(days=8), partial(_adopt_plan, b, holder, spec))
         if vote_meeting is not None:
             meeting = vote_meeting
-            b.at(anchor - dt.timedelta(days=3), lambda h=holder, m=meeting: _agenda(b, m, h[0]))
-            votes[meeting.pk].append((_Deferred(holder), spec))
+            b.at(anchor - dt.timedelta(days=3), partial(_agenda, b, meeting, holder))
+            votes[meeting.pk].append((holder, spec))
     _voice_topic(b, council)
     proposer = b.accounts["resident"]
 
@@ -393,17 +394,6 @@ def _plan_topics(
         topics.do_submit_resident_topic(council, data, actor=Actor(person=proposer, role="resident"))
 
     b.at(b.now - dt.timedelta(days=4, hours=3), resident_topic)
-
-
-class _Deferred:
-    """The topic of a queued proposal, known once the proposal step has run."""
-
-    def __init__(self, holder: list[Topic]) -> None:
-        self.holder = holder
-
-    @property
-    def topic(self) -> Topic:
-        return self.holder[0]
 
 
 def _propose(
@@ -418,18 +408,20 @@ def _propose(
     return step
 
 
-def _mark_valid(b: _Builder, topic: Topic) -> None:
-    topics.do_mark_valid(topic, actor=b.staff, reason="经社区“两委”商议，属于居民议事范围，列为有效议题。")
+def _mark_valid(b: _Builder, holder: list[Topic]) -> None:
+    topics.do_mark_valid(
+        holder[0], actor=b.staff, reason="经社区“两委”商议，属于居民议事范围，列为有效议题。"
+    )
 
 
-def _mark_invalid(b: _Builder, topic: Topic, reason: str) -> None:
-    topics.do_mark_invalid(topic, reason=reason, actor=b.staff)
+def _mark_invalid(b: _Builder, holder: list[Topic], reason: str) -> None:
+    topics.do_mark_invalid(holder[0], reason=reason, actor=b.staff)
 
 
-def _adopt_plan(b: _Builder, topic: Topic, spec: TopicPlan) -> None:
+def _adopt_plan(b: _Builder, holder: list[Topic], spec: TopicPlan) -> None:
     start = timezone.localdate() + dt.timedelta(days=14)
     topics.do_adopt_plan(
-        topic,
+        holder[0],
         topics.PlanInput(
             feasibility="经居民代表大会审议，项目必要、可行，资金来源明确。",
             plan=spec.plan,
@@ -442,8 +434,8 @@ def _adopt_plan(b: _Builder, topic: Topic, spec: TopicPlan) -> None:
     )
 
 
-def _agenda(b: _Builder, meeting: Meeting, topic: Topic) -> None:
-    meetings.do_add_to_agenda(meeting, topic, actor=b.staff)
+def _agenda(b: _Builder, meeting: Meeting, holder: list[Topic]) -> None:
+    meetings.do_add_to_agenda(meeting, holder[0], actor=b.staff)
 
 
 def _voice_topic(b: _Builder, council: Council) -> None:
@@ -462,11 +454,11 @@ def _voice_topic(b: _Builder, council: Council) -> None:
         holder.append(topics.do_topic_from_voice(voice, council=council, area="daily_life", actor=b.staff))
 
     b.at(voice.created_at + dt.timedelta(days=9), make)
-    b.at(voice.created_at + dt.timedelta(days=16), lambda: _mark_valid(b, holder[0]))
+    b.at(voice.created_at + dt.timedelta(days=16), partial(_mark_valid, b, holder))
 
 
 def _hold(
-    b: _Builder, meeting: Meeting, people: list[Person], agenda: list[tuple[_Deferred, TopicPlan]]
+    b: _Builder, meeting: Meeting, people: list[Person], agenda: list[tuple[list[Topic], TopicPlan]]
 ) -> None:
     """A held meeting: opened, members sign in, the topics on its agenda are voted, minutes, closed."""
     rng = b.rng
@@ -482,10 +474,10 @@ def _hold(
             meetings.do_sign_in(meeting, person, method=SignInMethod.STAFF, actor=b.staff)
 
     b.at(start, open_and_sign_in)
-    for number, (deferred, spec) in enumerate(agenda):
+    for number, (holder, spec) in enumerate(agenda):
         moment = start + dt.timedelta(minutes=30 + 25 * number)
         ballots = _ballots(rng, present, spec.target == "failed")
-        b.at(moment, lambda d=deferred, s=spec, v=ballots: _vote(b, meeting, d.topic, s, v))
+        b.at(moment, partial(_vote, b, meeting, holder, spec, ballots))
     minutes = rng.choice(MINUTES)
     if absent:
         minutes += f"应到{len(people)}人，实到{len(present)}人。"
@@ -508,8 +500,9 @@ def _ballots(rng: random.Random, present: list[Person], fails: bool) -> list[tup
 
 
 def _vote(
-    b: _Builder, meeting: Meeting, topic: Topic, spec: TopicPlan, ballots: list[tuple[Person, str]]
+    b: _Builder, meeting: Meeting, holder: list[Topic], spec: TopicPlan, ballots: list[tuple[Person, str]]
 ) -> None:
+    topic = holder[0]
     meeting = Meeting.objects.select_related("council__unit").get(pk=meeting.pk)  # opened since queued
     poll = polls.do_open_topic_poll(topic, meeting, actor=b.staff)
     for person, choice in ballots:
@@ -525,10 +518,10 @@ def _vote(
     for number, text in enumerate(spec.progress, start=1):
         b.at(
             timezone.now() + dt.timedelta(days=12 * number, hours=5),
-            lambda t=topic, x=text: topics.do_report_progress(t, x, actor=b.staff),
+            partial(topics.do_report_progress, topic, text, actor=b.staff),
         )
     if spec.target == "closed":
-        b.at(timezone.now() + dt.timedelta(days=50), lambda t=topic, s=spec: _feedback(b, t, s))
+        b.at(timezone.now() + dt.timedelta(days=50), partial(_feedback, b, topic, spec))
 
 
 def _feedback(b: _Builder, topic: Topic, spec: TopicPlan) -> None:
