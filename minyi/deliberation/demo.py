@@ -538,7 +538,7 @@ def _feedback(b: _Builder, topic: Topic, spec: TopicPlan) -> None:
         actor=b.staff,
     )
     meetings.do_open_meeting(meeting, actor=b.staff)
-    for person in meetings.active_members(council)[:9]:
+    for person in sorted(meetings.active_members(council), key=lambda p: p.pk)[:9]:
         meetings.do_sign_in(meeting, person, method=SignInMethod.STAFF, actor=b.staff)
     topics.do_close_topic(topic, feedback=spec.feedback, meeting=meeting, actor=b.staff)
     meetings.do_record_minutes(

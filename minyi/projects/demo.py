@@ -198,20 +198,32 @@ THIS_YEAR_MARKS = (
 LAST_YEAR_MARKS = ((0, 1, 2), (0, 1, 4), (0, 2, 4), (0, 1, 2), (1, 2, 3), (0, 1, 4), (0, 2))
 MILESTONES = (("方案设计", 1), ("招标采购", 1), ("施工建设", 4), ("竣工验收", 1))
 PAYEES = ("示范市城建工程有限公司", "示范市市政设计院", "云庄建设集团有限公司", "示范市安装工程有限公司")
-# (title, content, cost); "{t}" is the township the suggestion concerns.
+# (title, content, cost, rural); "{t}" is the township the suggestion concerns (a 镇 or 乡 when rural).
 SUGGESTIONS = (
     (
         "关于修缮{t}村级便民桥的建议",
         "{t}多座便民桥年久失修，桥面开裂，雨季存在安全隐患，建议列入专项资金修缮。",
         "680000",
+        True,
     ),
-    ("关于{t}农村道路安装防护栏的建议", "{t}多条道路临水临崖，缺少防护栏，建议尽快安装。", "450000"),
-    ("关于{t}老旧小区消防设施更新的建议", "{t}老旧小区消防栓锈蚀、灭火器过期，建议统一更新。", "380000"),
-    ("关于{t}文化广场照明改造的建议", "{t}文化广场照明不足，晚上跳舞健身的居民多，建议改造照明。", "260000"),
+    ("关于{t}农村道路安装防护栏的建议", "{t}多条村道临水临崖，缺少防护栏，建议尽快安装。", "450000", True),
+    (
+        "关于{t}老旧小区消防设施更新的建议",
+        "{t}老旧小区消防栓锈蚀、灭火器过期，建议统一更新。",
+        "380000",
+        False,
+    ),
+    (
+        "关于{t}文化广场照明改造的建议",
+        "{t}文化广场照明不足，晚上跳舞健身的居民多，建议改造照明。",
+        "260000",
+        False,
+    ),
     (
         "关于{t}卫生院添置医疗设备的建议",
         "{t}卫生院缺少彩超等基本设备，群众看病要跑到城区，建议添置。",
         "900000",
+        True,
     ),
 )
 
@@ -498,10 +510,13 @@ def _fund(b: Builder, summary: DemoProjects, year: int) -> None:
         Unit.objects.filter(kind=UnitKind.TOWNSHIP, path__startswith=b.district.path).order_by("path")
     )
     items = []
-    for number, (title, content, cost) in enumerate(SUGGESTIONS):
+    rural = [t for t in townships if t.name.endswith(("镇", "乡"))] or townships
+    urban = [t for t in townships if t not in rural] or townships
+    for number, (title, content, cost, is_rural) in enumerate(SUGGESTIONS):
         b.tick(140 - number * 3)
         proposer = deputies[number % len(deputies)]
-        township = townships[number % len(townships)]
+        choices = rural if is_rural else urban
+        township = choices[number % len(choices)]
         title, content = title.format(t=township.name), content.format(t=township.name)
         voice = do_file_suggestion(
             SuggestionInput(
