@@ -26,6 +26,7 @@ from minyi.ballots.actions import do_cast_ballot
 from minyi.core.actors import Actor
 from minyi.core.demo.build import DEMO_SEED, FIRST_DISTRICT, FIRST_STATION
 from minyi.core.models import Person, Unit
+from minyi.core.models.people import DeputyBody, DeputyLevel
 from minyi.core.models.units import UnitKind
 from minyi.projects.actions import projects as recommending
 from minyi.projects.actions import rounds
@@ -33,6 +34,7 @@ from minyi.projects.delivery import actions as delivery
 from minyi.projects.delivery.models import Delivery
 from minyi.projects.fund import actions as fund_actions
 from minyi.projects.models import Project, ProjectStatus, Round
+from minyi.voices.actions import suggestions
 from minyi.voices.actions.suggestions import SuggestionInput, do_file_suggestion
 from minyi.voices.demo import simulated_clock
 from minyi.voices.models import Category, Voice
@@ -273,7 +275,9 @@ class Builder:
         )
         self.people = {
             p.username: p
-            for p in Person.objects.filter(username__in=["district", "station", "deputy", "resident"])
+            for p in Person.objects.filter(
+                username__in=["district", "station", "deputy", "resident", "handler"]
+            )
         }
         self.staff = Actor(person=self.people["district"], role="district_staff", unit=self.district)
         self.station = Actor(person=self.people["station"], role="station_staff", unit=self.station_unit)
@@ -497,7 +501,8 @@ def _fund(b: Builder, summary: DemoProjects, year: int) -> None:
     """P6: deputies' suggestions verified on site, screened by principles, decided by the chair meeting."""
     category = Category.objects.filter(code="roads").first() or Category.objects.first()
     assert category is not None
-    deputies = [p for p in b.deputies() if p.username != "deputy"][:4] + [b.people["deputy"]]
+    # District-level (county) deputies: their suggestions are assigned by the district to its departments.
+    deputies = [p for p in b.deputies() if _county_deputy(p)]
     b.tick(150)
     fund = fund_actions.do_create_fund(
         b.district,
@@ -531,6 +536,8 @@ def _fund(b: Builder, summary: DemoProjects, year: int) -> None:
             ),
             actor=Actor(person=proposer, role="deputy"),
         )
+        b.tick(138 - number * 3)
+        suggestions.do_assign_suggestion(voice, b.departments[0], actor=b.staff, due_days=90)
         b.tick(110 - number * 2)
         items.append(
             fund_actions.do_verify_candidate(
@@ -565,10 +572,50 @@ def _fund(b: Builder, summary: DemoProjects, year: int) -> None:
         actor=b.staff,
     )
     summary.fund_items = len(items)
+    for index, item in enumerate(items):
+        _answer_suggestion(b, item.voice, chosen=index < 3, index=index)
     for index, item in enumerate(items[:3]):
         record = delivery.delivery_of(item)
         assert record is not None
         _fund_works(b, record, index)
+
+
+def _county_deputy(person: Person) -> bool:
+    record = suggestions.current_record(person, DeputyBody.NPC)
+    return record is not None and record.level == DeputyLevel.COUNTY
+
+
+def _answer_suggestion(b: Builder, voice: Voice, *, chosen: bool, index: int) -> None:
+    """The department meets the deputy (面商), replies, the deputy rates it and the office closes it."""
+    handler = Actor(person=b.people["handler"], role="department_handler", unit=b.departments[0])
+    b.tick(82 - index, hour=15)
+    suggestions.do_record_consultation(
+        voice,
+        suggestions.ConsultationInput(
+            held_at=timezone.now(),
+            place=f"{b.departments[0].name}会议室",
+            department_attendees="分管副局长、项目科负责人",
+            notes="通报核查和筛选情况，听取代表意见。",
+        ),
+        actor=handler,
+    )
+    b.tick(80 - index)
+    reply = (
+        "该建议已列入本年度代表建议办理专项资金，正在组织实施，完工后将请代表参加验收。"
+        if chosen
+        else "该建议经主任会议研究暂未列入本年度专项资金，已转有关部门统筹安排，明年优先考虑。"
+    )
+    suggestions.do_reply_suggestion(
+        voice, actor=handler, reply=reply, resolution="resolved" if chosen else "answered"
+    )
+    b.tick(72 - index)
+    proposer = voice.submitter
+    assert proposer is not None
+    suggestions.do_rate_suggestion(
+        voice, actor=Actor(person=proposer, role="deputy"), satisfaction="satisfied" if chosen else "basic"
+    )
+    b.tick(65 - index)
+    suggestions.do_close_suggestion(voice, actor=b.staff)
 
 
 def _fund_works(b: Builder, record: Delivery, index: int) -> None:

@@ -221,14 +221,19 @@ def _build(b: Builder, round_: SelfBuildRound, committee: Actor, *, finished: bo
         record = delivery.delivery_of(need)
         assert record is not None
         day = timezone.localdate()
+        works_days = 60 if finished else 120  # this year's works are due after the demo's today
         works = delivery.do_add_milestone(
             record,
-            delivery.MilestoneInput("施工", day, day + dt.timedelta(days=60), weight=3),
+            delivery.MilestoneInput("施工", day, day + dt.timedelta(days=works_days), weight=3),
             actor=committee,
         )
         check = delivery.do_add_milestone(
             record,
-            delivery.MilestoneInput("村民验收", day + dt.timedelta(days=60), day + dt.timedelta(days=75)),
+            delivery.MilestoneInput(
+                "村民验收",
+                day + dt.timedelta(days=works_days),
+                day + dt.timedelta(days=works_days + 15),
+            ),
             actor=committee,
         )
         b.tick(start - 20 - index)
