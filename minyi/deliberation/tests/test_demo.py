@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils import timezone
 
 from minyi.ballots.models import PollState
 from minyi.core.demo.build import build_demo
@@ -70,6 +71,8 @@ def test_demo_deliberation(db):
     assert closed.filter(feedback_meeting__kind=MeetingKind.FEEDBACK).count() == 2
     assert Topic.objects.filter(source="voice").exclude(voice=None).count() == 1
     assert Topic.objects.filter(source="resident", proposer__username="resident").exists()
+    late = ProcessInstance.objects.exclude(process="voice").filter(deadline_at__lt=timezone.now())
+    assert not late.exists(), list(late.values_list("process", "state", "title"))
     # D5 and D6.
     assert Hearing.objects.filter(item__isnull=False).exists()
     assert InquirySession.objects.filter(state="published").exists()

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils import timezone
 
 from minyi.ballots.models import PollState
 from minyi.core.demo.build import build_demo
-from minyi.core.models import Attachment, Event
+from minyi.core.models import Attachment, Event, ProcessInstance
 from minyi.projects.delivery.models import Delivery, Milestone, Payment, Problem
 from minyi.projects.demo import SEATS, build_demo_projects
 from minyi.projects.fund.models import Fund, FundItemStatus
@@ -76,6 +77,12 @@ def test_demo_projects(db):
     )
     survey = Survey.objects.get(kind="effect")
     assert survey.state == "open" and Response.objects.filter(survey=survey).count() >= 5
+    assert set(ProcessInstance.objects.filter(process="suggestion").values_list("state", flat=True)) == {
+        "closed"
+    }
+    # Nothing the demo made is overdue: deadlines fall after today or the step was taken in time.
+    late = ProcessInstance.objects.exclude(process="voice").filter(deadline_at__lt=timezone.now())
+    assert not late.exists(), list(late.values_list("process", "state", "title"))
     # The record was written by the actions.
     for action in (
         "projects.round.publish",
