@@ -12,7 +12,7 @@ from minyi.projects.delivery.models import Delivery, Milestone, Payment, Problem
 from minyi.projects.demo import SEATS, build_demo_projects
 from minyi.projects.fund.models import Fund, FundItemStatus
 from minyi.projects.models import DepartmentOpinion, Project, ProjectStatus, Round, RoundState
-from minyi.projects.selfbuild.models import Procurement, SelfBuildRound
+from minyi.projects.selfbuild.models import Need, Procurement
 from minyi.surveys.models import Response, Survey
 from minyi.voices.demo import build_demo_voices
 
@@ -22,7 +22,7 @@ def _fingerprint() -> list[object]:
         Project.objects.order_by("pk").values_list("title", "status", "votes", "source", "unit__code")
     )
     payments = list(Payment.objects.order_by("pk").values_list("amount", "payee", "purpose"))
-    needs = list(SelfBuildRound.objects.order_by("pk").values_list("title", "needs__votes", "needs__chosen"))
+    needs = list(Need.objects.order_by("pk").values_list("round__title", "title", "votes", "chosen"))
     return [projects, payments, needs]
 
 
