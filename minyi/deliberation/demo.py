@@ -11,7 +11,6 @@ the boards and the deadlines look like a year of work. The same seed gives the s
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import heapq
 import random
@@ -246,9 +245,10 @@ def _month_add(day: dt.date, months: int) -> tuple[int, int]:
 
 
 def _meeting_time(year: int, month: int) -> dt.datetime:
-    last = calendar.monthrange(year, month)[1]
-    day = dt.date(year, month, min(settings.MINYI_COUNCIL_MEETING_DAY, last))
-    return dt.datetime.combine(day, dt.time(9, 0), tzinfo=local_tz())
+    """The regular meeting of the month: the configured day (shifted past holidays if so configured)."""
+    hour, minute = (int(part) for part in settings.MINYI_COUNCIL_MEETING_TIME.split(":"))
+    day = meetings.regular_meeting_day(year, month)
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=local_tz())
 
 
 def build_demo_deliberation(seed: int = DEMO_SEED) -> DemoDeliberation:
