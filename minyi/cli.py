@@ -82,6 +82,8 @@ def prepare_demo(seed: int) -> bool:
 
     from minyi.core.demo.build import build_demo
     from minyi.core.models import Unit
+    from minyi.deliberation.demo import build_demo_deliberation
+    from minyi.projects.demo import build_demo_projects
     from minyi.voices.demo import build_demo_voices
 
     migrate_and_install(verbosity=0)
@@ -91,6 +93,10 @@ def prepare_demo(seed: int) -> bool:
         build_demo(seed, progress=True)
         build_demo_voices(seed)
         click.echo(f"已生成示范市及其民情事项（{time.perf_counter() - started:.1f} 秒）")
+        started = time.perf_counter()
+        build_demo_deliberation(seed)
+        build_demo_projects(seed)
+        click.echo(f"已生成议事、民生实事项目和村民自建（{time.perf_counter() - started:.1f} 秒）")
         loaded = True
     call_command("collectstatic", interactive=False, verbosity=0)
     return loaded
