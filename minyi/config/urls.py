@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
@@ -17,5 +15,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("minyi.core.urls")),
     path("", include("minyi.portal.urls")),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files are served by core:attachment (files/<pk>/), which checks who may open them; the
+# media folder itself is never exposed.

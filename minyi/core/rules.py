@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import rules
 
+from minyi.core.attachments import is_public_attachment, may_see_attachment_subject, uploaded_it
 from minyi.core.predicates import (
     is_admin_over,
     is_admin_over_person,
@@ -52,3 +53,11 @@ rules.add_perm("core.use_admin_site", rules.is_authenticated & is_admin_over)
 
 # O5 — channels are platform-wide, so only an administrator of a root unit changes them.
 rules.add_perm("core.manage_channels", rules.is_authenticated & is_platform_admin)
+
+# Attachments (minyi/core/attachments.py). obj: the Attachment. Public ones for anyone; private ones for
+# the uploader, platform administrators and whoever may see the subject they belong to.
+rules.add_perm(
+    "core.view_attachment",
+    is_public_attachment
+    | (rules.is_authenticated & (uploaded_it | is_platform_admin | may_see_attachment_subject)),
+)

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from minyi.core import notification_views, process_views, role_request_views, views
+from minyi.core import attachments, notification_views, process_views, role_request_views, views
 
 app_name = "core"
 urlpatterns = [
@@ -15,4 +15,5 @@ urlpatterns = [
     path("roles/request/", role_request_views.request_role, name="request_role"),
     path("notifications/", notification_views.notification_centre, name="notifications"),
     path("notifications/read/", notification_views.mark_read, name="notifications_read"),
+    path("files/<int:pk>/", attachments.attachment_file, name="attachment"),
 ]
