@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -14,6 +15,8 @@ from minyi.core.actions.roles import do_grant_role
 from minyi.core.actions.units import UnitInput, do_create_unit
 from minyi.core.actors import Actor
 from minyi.core.models import Person, Unit
+
+CHROMIUM = "/usr/bin/chromium"
 
 
 @dataclass
@@ -36,6 +39,18 @@ def default_language() -> Iterator[None]:
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    """Debian's chromium driven by Playwright, for the tests marked `browser` (one per test: the sync
+    API's event loop must not outlive the test that uses the live server)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield instance
+        instance.close()
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-from tests.browser.test_pages_browser import DESKTOP, PHONE, assert_fits, browser, new_page, shot  # noqa: E402, F401
+from tests.browser.test_pages_browser import DESKTOP, PHONE, assert_fits, new_page, shot  # noqa: E402
 
 
 def log_in(page, base: str, username: str) -> None:  # type: ignore[no-untyped-def]
@@ -27,7 +27,7 @@ def log_in(page, base: str, username: str) -> None:  # type: ignore[no-untyped-d
 
 
 @pytest.mark.parametrize("width", ["desktop", "phone"])
-def test_every_demo_account_reaches_its_workbench(live_server, browser, width):  # noqa: F811
+def test_every_demo_account_reaches_its_workbench(live_server, browser, width):
     build_demo()
     for account in DEMO_ACCOUNTS:
         page = new_page(browser, DESKTOP if width == "desktop" else PHONE)
@@ -39,7 +39,7 @@ def test_every_demo_account_reaches_its_workbench(live_server, browser, width): 
         page.context.close()
 
 
-def test_administrator_approves_a_role_request_on_a_phone(live_server, browser):  # noqa: F811
+def test_administrator_approves_a_role_request_on_a_phone(live_server, browser):
     build_demo()
     page = new_page(browser, PHONE)
     log_in(page, live_server.url, "admin")

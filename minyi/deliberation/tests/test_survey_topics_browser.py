@@ -17,13 +17,12 @@ from minyi.deliberation.actions.survey_topics import (
 )
 from minyi.deliberation.actions.topics import do_mark_valid
 from minyi.deliberation.tests.conftest import staff_actor
-from minyi.deliberation.tests.test_participation_browser import PASSWORD, SHOTS, VIEWPORTS, browser
+from minyi.deliberation.tests.test_participation_browser import PASSWORD, SHOTS, VIEWPORTS
 from minyi.deliberation.tests.test_survey_topics import ANSWERS, answer, by_topic
 from minyi.surveys.actions import do_close_survey
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-__all__ = ["browser"]
 
 
 @pytest.fixture

@@ -68,16 +68,6 @@ def scene(tree: Any, make_person: Any) -> dict[str, Any]:
     }
 
 
-@pytest.fixture
-def browser() -> Any:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
-        yield instance
-        instance.close()
-
-
 @pytest.mark.parametrize("width", ["phone", "desktop"])
 def test_pages_fit_and_render(live_server: Any, browser: Any, scene: dict[str, Any], width: str) -> None:
     pages = [

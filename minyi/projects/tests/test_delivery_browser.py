@@ -134,16 +134,6 @@ def scene(tree: Any, people: dict[str, Any], voices_setup: Any, make_person: Any
     }
 
 
-@pytest.fixture(scope="module")
-def browser() -> Any:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium")
-        yield b
-        b.close()
-
-
 @pytest.mark.parametrize("width", ["phone", "desktop"])
 def test_pages_fit_and_render(live_server: Any, browser: Any, scene: dict[str, Any], width: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)

@@ -45,16 +45,6 @@ def scene(tree: Any, cast: Cast) -> dict[str, Any]:
     return {"unit": tree.township, "staff": cast.township}
 
 
-@pytest.fixture(scope="module")
-def browser() -> Any:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium")
-        yield b
-        b.close()
-
-
 @pytest.mark.parametrize("width", ["phone", "desktop"])
 def test_effect_page_fits_and_renders(
     live_server: Any, browser: Any, scene: dict[str, Any], width: str

@@ -2,7 +2,6 @@
 width (390px) and on the desktop; the self-build and fund staff pages fit too. Screenshots in
 test-artifacts/screenshots/ for a human to look at."""
 
-# ruff: noqa: F811  (the `browser` fixture is imported from test_browser)
 from __future__ import annotations
 
 import os
@@ -14,7 +13,7 @@ from minyi.ballots.actions import do_cast_ballot
 from minyi.core.actors import Actor
 from minyi.projects.actions.projects import RecommendationInput, do_recommend_project
 from minyi.projects.models import Project, Round
-from minyi.projects.tests.test_browser import PASSWORD, SHOTS, VIEWPORTS, browser  # noqa: F401
+from minyi.projects.tests.test_browser import PASSWORD, SHOTS, VIEWPORTS
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

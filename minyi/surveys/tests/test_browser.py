@@ -39,16 +39,6 @@ def scene(make_survey: Any, staff: Any, reps: list, deputies: list) -> dict[str,
     return {"staff": staff, "running": running, "done": done, "public_token": public.token}
 
 
-@pytest.fixture
-def browser() -> Any:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
-        yield instance
-        instance.close()
-
-
 def fits(page: Any, url: str) -> None:
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"{url} is {overflow}px wider than the viewport"

@@ -19,16 +19,6 @@ SHOTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "screenshots"
 SIZES = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
 
 
-@pytest.fixture
-def browser():  # type: ignore[no-untyped-def]
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
-        yield instance
-        instance.close()
-
-
 @pytest.mark.parametrize("size", ["desktop", "phone"])
 def test_inbox_and_accept_from_the_item_page(live_server, browser, tree, make_person, size) -> None:  # type: ignore[no-untyped-def]
     staff = make_person("community_staff", tree.community, name="王社区")

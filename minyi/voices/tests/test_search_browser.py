@@ -33,16 +33,6 @@ def data(tree, make_person):  # type: ignore[no-untyped-def]
     return make_person("leader", tree.city, name="李市长")
 
 
-@pytest.fixture
-def browser():  # type: ignore[no-untyped-def]
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
-        yield instance
-        instance.close()
-
-
 @pytest.mark.parametrize("size", ["desktop", "phone"])
 def test_insight_pages(live_server, browser, data, size) -> None:  # type: ignore[no-untyped-def]
     context = browser.new_context(viewport=SIZES[size], locale="zh-CN")

@@ -82,16 +82,6 @@ def scene(tree: Any, make_person: Any, make_deputy: Any, category: Any, channels
     return {"deputy": deputy, "handler": handler, "staff": staff, "courier": courier, "voice": voice}
 
 
-@pytest.fixture
-def browser() -> Any:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
-        yield instance
-        instance.close()
-
-
 @pytest.mark.parametrize("width", ["phone", "desktop"])
 def test_pages_fit_and_render(live_server: Any, browser: Any, scene: dict[str, Any], width: str) -> None:
     pages = [
