@@ -196,8 +196,8 @@ def bench_casting(voters: int, threads: int, server_threads: int) -> dict[str, A
         server.terminate()
         server.wait(timeout=30)
     ok = [body["receipt"] for status, body in casts if status == 200 and body]
-    # Secret ballots reach the Ballot table in shuffled batches; the last partial batch waits sealed
-    # in the pool until closing. Count both, then close the poll (which flushes and reshuffles).
+    # Secret ballots wait sealed in the pool until closing (or reach the Ballot table in shuffled
+    # batches when MINYI_BALLOT_BATCH_SIZE is set). Count both, then close the poll (which flushes).
     pending = PendingBallot.objects.filter(poll_id=poll_id).count()
     in_table = Ballot.objects.filter(poll_id=poll_id).count()
     close_start = time.perf_counter()

@@ -5,8 +5,8 @@ row (`Elector.voted`) and cast event by a database administrator — same Postgr
 `ctid`, consecutive SQLite rowids, insertion order. So a secret cast writes only a *sealed* row here
 (`PendingBallot`): the group, choices and receipt encrypted and authenticated with a key derived from
 the application's secret (MINYI_BALLOT_POOL_KEY, default SECRET_KEY), which is not in the database,
-padded to a fixed size so the ciphertext's length says nothing either. When the pool holds
-MINYI_BALLOT_BATCH_SIZE ballots (default 10), and at closing, `flush` opens them, shuffles them and
+padded to a fixed size so the ciphertext's length says nothing either. At closing — and, if
+MINYI_BALLOT_BATCH_SIZE is set (default 0: never), whenever the pool holds that many — `flush` opens them, shuffles them and
 writes them to `Ballot` under fresh random ids in one bulk insert in one transaction: every ballot of a
 batch has the same transaction id and a position unrelated to the order of casting, so an administrator
 can tell at best that a ballot came from one of the batch's voters. Closing rewrites all the poll's
@@ -46,7 +46,8 @@ shuffle: Callable[[list[Any]], None] = secrets.SystemRandom().shuffle
 
 
 def batch_size() -> int:
-    return max(1, settings.MINYI_BALLOT_BATCH_SIZE)
+    """Ballots per intermediate flush; 0 (the default) flushes only at closing."""
+    return max(0, settings.MINYI_BALLOT_BATCH_SIZE)
 
 
 def _keys() -> tuple[bytes, bytes]:
@@ -102,7 +103,8 @@ def unseal(poll_id: int, sealed: str) -> dict[str, Any]:
 def pool_ballot(poll: Poll, *, group: str, choices: Any, receipt: str) -> None:
     """Add one secret ballot to the poll's pool; flush when the batch is full. Poll row locked."""
     PendingBallot.objects.create(poll=poll, sealed=seal(poll.pk, {"g": group, "c": choices, "r": receipt}))
-    if PendingBallot.objects.filter(poll=poll).count() >= batch_size():
+    size = batch_size()
+    if size and PendingBallot.objects.filter(poll=poll).count() >= size:
         flush(poll)
 
 

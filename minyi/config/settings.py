@@ -179,10 +179,11 @@ MINYI_COUNCIL_QUORUM_STRICT = env.flag("MINYI_COUNCIL_QUORUM_STRICT", True)
 MINYI_MEETING_SIGN_IN_MINUTES = env.integer("MINYI_MEETING_SIGN_IN_MINUTES", 120)
 # How a council's vote on a topic is decided: a key of minyi.ballots.schemas.MAJORITY_PRESETS.
 MINYI_COUNCIL_VOTE_RULE = env.text("MINYI_COUNCIL_VOTE_RULE", "half_of_present")
-# Secret ballots wait sealed in a pending pool and are written to the ballot table in shuffled batches of
-# this many (and at closing), so no row order links a ballot to its voter; a batch of 1 would. The pool
-# is sealed with this key (default: the secret key); changing it while a poll is open blocks its closing.
-MINYI_BALLOT_BATCH_SIZE = env.integer("MINYI_BALLOT_BATCH_SIZE", 10)
+# Secret ballots wait sealed (encrypted) in a pending pool until the poll closes, then are written to the
+# ballot table in one shuffled batch, so no row order links a ballot to its voter. A batch size N > 0
+# also flushes every N ballots while open (the anonymity set while open is then N; never use 1). The
+# pool is sealed with this key (default: the secret key); changing it while a poll is open blocks closing.
+MINYI_BALLOT_BATCH_SIZE = env.integer("MINYI_BALLOT_BATCH_SIZE", 0)
 MINYI_BALLOT_POOL_KEY = env.text("MINYI_BALLOT_POOL_KEY", "")
 # Voices intake (V1): longest text of an item, photos per item, and throttling of tracking look-ups
 # (failed look-ups per client address within the window before further look-ups are refused).

@@ -107,7 +107,7 @@ def test_secret_ballot_storage_has_no_link_to_voter(make_poll, members, system) 
     # The participation events name voters, never contents.
     for event in events(poll, "ballots.ballot.cast"):
         assert event.data == {} and not event.public and event.actor in members
-    # Five ballots, a batch of ten: all still sealed in the pool, none in the ballot table.
+    # Five ballots, flushed only at closing: all still sealed in the pool, none in the ballot table.
     assert (
         Ballot.objects.filter(poll=poll).count() == 0 and PendingBallot.objects.filter(poll=poll).count() == 5
     )
