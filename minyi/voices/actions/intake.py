@@ -240,10 +240,14 @@ def scoped_key(key: str | None, actor: Actor) -> str | None:
 def replayed(key: str | None) -> IntakeResult | None:
     if key is None:
         return None
-    voice = Voice.objects.select_related("category", "unit", "channel").filter(idempotency_key=key).first()
+    voice = (
+        Voice.objects.select_related("category", "unit", "channel", "instance")
+        .filter(idempotency_key=key)
+        .first()
+    )
     if voice is None:
         return None
-    instance = ProcessInstance.objects.get(
+    instance = voice.instance or ProcessInstance.objects.get(
         process=PROCESS, subject_type="voices.voice", subject_id=str(voice.pk)
     )
     code = new_verification_code(key) if voice.verification_hash else ""
@@ -425,7 +429,7 @@ def _create(
             **data.origin,
         },
     )
-    instance = runtime.start(PROCESS, subject=voice, unit=voice.unit, title=voice.title, actor=actor)
+    instance = start_handling(voice, actor=actor)
     sync_milestones(voice)
     index_voice(voice)
     stored = [do_store_attachment(photo, actor=actor, subject=voice, unit=voice.unit) for photo in photos]
@@ -437,6 +441,14 @@ def _create(
         url=instance_url(instance),
     )
     return IntakeResult(voice=voice, instance=instance, verification_code=code, created=True, photos=stored)
+
+
+def start_handling(voice: Voice, *, actor: Actor) -> ProcessInstance:
+    """Start the `voice` process on the item's unit and link the item to it (`Voice.instance`)."""
+    instance = runtime.start(PROCESS, subject=voice, unit=voice.unit, title=voice.title, actor=actor)
+    voice.instance = instance
+    voice.save(update_fields=["instance"])
+    return instance
 
 
 def register_actor(person: Any, unit: Unit | None) -> Actor:
