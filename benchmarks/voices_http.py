@@ -6,7 +6,8 @@ through actions (`do_create_person`, `do_grant_role`, the `voice` process steps)
 - the township officer (`township_staff` on the first township) takes open items at the township and
   escalates them; a district officer assigns them to a department of that district, so the
   department handler (`department_handler` on it) has real items in its inbox;
-- the inbox and an item page are fetched through Django's test client, logged in as each of them;
+- the inbox and an item page are fetched through Django's test client, logged in as each of them
+  (and as the district officer, whose scope is a whole district);
 - intake throughput: a real WSGI server (waitress, 2 threads, one process) on a free 127.0.0.1 port,
   `POST /api/v1/voices` (channel `web`, a resident's API token) vs the bare `GET /api/v1/roles`.
 """
@@ -87,6 +88,10 @@ def handlers(root: Any) -> dict[str, Any]:
         "department handler": (
             handler,
             Voice.objects.filter(lead_department=department).order_by("-pk").first(),
+        ),
+        "district officer": (
+            dispatcher,
+            Voice.objects.filter(lead_department=department).order_by("pk").first(),
         ),
         "_scope": (
             in_township.count(),
