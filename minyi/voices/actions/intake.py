@@ -41,7 +41,7 @@ from minyi.voices.actions.tracking import (
     next_tracking_code,
     verification_hash,
 )
-from minyi.voices.milestones import sync_milestones
+from minyi.voices.milestones import start_milestones
 from minyi.voices.models import Category, Voice, VoiceKind
 from minyi.voices.search.index import index_voice
 
@@ -372,11 +372,11 @@ def _create(
     year = timezone.localtime(received_at).year
     # The counter lock serialises creates, so a concurrent replay of the same key waits here and then
     # finds the first item instead of creating a second one.
-    lock_tracking_counter(year)
+    last = lock_tracking_counter(year)
     first = replayed(key)
     if first is not None:
         return first
-    tracking_code = next_tracking_code(year)
+    tracking_code = next_tracking_code(year, locked_last=last)
     code = "" if submitter is not None else new_verification_code(key)
     voice = Voice(
         tracking_code=tracking_code,
@@ -430,8 +430,8 @@ def _create(
         },
     )
     instance = start_handling(voice, actor=actor)
-    sync_milestones(voice)
-    index_voice(voice)
+    start_milestones(voice, instance)
+    index_voice(voice, new=True)
     stored = [do_store_attachment(photo, actor=actor, subject=voice, unit=voice.unit) for photo in photos]
     notify(
         runtime.responsible_people(instance, voice),
