@@ -8,9 +8,10 @@
   every item in their scope, read-only;
 - submitters: their own items.
 
-The voice points at its process instance (`Voice.instance`). What a person may see is the UNION of
-one id query per reason, each a range on the unit path index (see minyi.core.scope.scope_q) or a key
-lookup, so every part is served by an index; lists then sort and page that set.
+The voice points at its process instance (`Voice.instance`). The reasons above are listed once
+(`_reasons`) and written two ways with the same meaning: `visible_q`, a per-row filter (search,
+whole-tree scopes), and `visible_ids`, a UNION of one indexed id query per reason (lists of part of the
+tree), so neither forces the database to read every voice for a small scope.
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ from typing import Any
 
 from django.db.models import BooleanField, Case, F, Q, QuerySet, Value, When
 
-from minyi.core.models import Person, ProcessInstance
+from minyi.core.models import Person, ProcessInstance, Unit
 from minyi.core.roles import SUPERVISORY_ROLE_CODES
-from minyi.core.scope import scope_q
+from minyi.core.scope import scope_q, scope_roots, units_in_scope
 from minyi.voices.models import CoHandler, Voice
 
 PROCESS = "voice"
@@ -45,42 +46,79 @@ def voice_instances() -> QuerySet[ProcessInstance]:
     return ProcessInstance.objects.filter(process=PROCESS, subject_type=SUBJECT_TYPE)
 
 
-def visible_ids(person: Person) -> QuerySet[Any, Any]:
-    """The ids of the voices `person` may see, as one UNION of per-reason id queries.
+# Each way a handler's role makes a voice visible: the roles, and the voice's unit field they reach.
+_REACH = (
+    (ALL_VIEW_ROLES, "instance__unit"),  # where it is handled now
+    (AREA_ROLES, "unit"),  # where the matter is
+    (DEPARTMENT_ROLE, "lead_department"),
+)
 
-    Each part is answered from an index — the submitter key, the unit path range joined to the
-    voice's unit, its process instance's unit (`Voice.instance`), its lead department, or its
-    co-handling rows — where one OR across them would make the database scan every voice.
+
+def _reasons(person: Person, *, per_row: bool) -> list[Q]:
+    """Every reason `person` may see a voice, each as a filter on Voice (their OR is the visible set).
+
+    `per_row` writes the unit conditions as `unit IN (units in scope)`, a hash lookup per voice (for
+    filters over a few rows, or scopes holding most of them); otherwise as the path range joined to
+    the unit, which the unit path index turns into an index walk of just the voices in scope.
     """
-    parts: list[QuerySet[Any, Any]] = [Voice.objects.filter(submitter=person).values("pk")]
-    nothing = Q(pk__in=[])
-    for roles, field in (
-        (ALL_VIEW_ROLES, "instance__unit__path"),
-        (AREA_ROLES, "unit__path"),
-        (DEPARTMENT_ROLE, "lead_department__path"),
-    ):
-        condition = scope_q(person, roles, field)
-        if condition != nothing:
-            parts.append(Voice.objects.filter(condition).values("pk"))
-    co_handling = scope_q(person, DEPARTMENT_ROLE)
-    if co_handling != nothing:
-        parts.append(CoHandler.objects.filter(co_handling).values("voice_id"))
-    first, *rest = parts
-    return first.union(*rest) if rest else first
+    reasons = [Q(submitter=person)]
+    for roles, field in _REACH:
+        if not scope_roots(person, roles):
+            continue
+        if per_row:
+            reasons.append(Q(**{f"{field}__in": Unit.objects.filter(units_in_scope(person, roles))}))
+        else:
+            reasons.append(scope_q(person, roles, f"{field}__path"))
+    if scope_roots(person, DEPARTMENT_ROLE):
+        co_handled = CoHandler.objects.filter(scope_q(person, DEPARTMENT_ROLE)).values("voice_id")
+        reasons.append(Q(pk__in=co_handled))
+    return reasons
+
+
+def _is_live(person: Person | None) -> bool:
+    return person is not None and person.is_authenticated and person.is_active
+
+
+def _whole_tree(person: Person) -> bool:
+    """Does `person` see everything under a root of the tree (a city leader, say)?"""
+    return any(len(root) == Unit.steplen for root in scope_roots(person, ALL_VIEW_ROLES))
 
 
 def visible_q(person: Person | None) -> Q:
-    """The one definition of what `person` may see, as a filter on voices (see the module doc)."""
-    if person is None or not person.is_authenticated or not person.is_active:
+    """The one definition of what `person` may see, as a per-row filter on voices (module doc).
+
+    Search adds it to the full-text match (`is_published OR visible_q`), so it is tested on the
+    matched rows only.
+    """
+    if person is None or not _is_live(person):
         return Q(pk__in=[])
-    return Q(pk__in=visible_ids(person))
+    condition = Q(pk__in=[])
+    for reason in _reasons(person, per_row=True):
+        condition |= reason
+    return condition
+
+
+def visible_ids(person: Person) -> QuerySet[Any, Any]:
+    """The same set as `visible_q`, as ids: the UNION of one id query per reason.
+
+    Each part is answered from an index (the submitter key, or the unit path index walked to the
+    voices by their unit, instance or lead-department key, or the co-handler rows), where an OR of
+    the reasons makes the database read every voice; a list then sorts and pages just these.
+    """
+    first, *rest = [Voice.objects.filter(reason).values("pk") for reason in _reasons(person, per_row=False)]
+    return first.union(*rest) if rest else first
 
 
 def visible_voices(person: Person | None) -> QuerySet[Voice]:
-    """Every voice `person` may see (superusers: all)."""
+    """Every voice `person` may see (superusers: all), shaped for lists: the id UNION for a scope
+    of part of the tree, the per-row filter for a whole-tree scope (where nearly every row passes)."""
     if person is not None and person.is_authenticated and person.is_superuser:
         return Voice.objects.all()
-    return Voice.objects.filter(visible_q(person))
+    if person is None or not _is_live(person):
+        return Voice.objects.none()
+    if _whole_tree(person):
+        return Voice.objects.filter(visible_q(person))
+    return Voice.objects.filter(pk__in=visible_ids(person))
 
 
 def with_handling(queryset: QuerySet[Voice], now: dt.datetime) -> QuerySet[Voice]:
