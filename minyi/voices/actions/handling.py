@@ -37,6 +37,8 @@ MAX_CO_HANDLERS = 10
 
 
 def instance_for(voice: Voice) -> ProcessInstance:
+    if voice.instance_id is None:
+        raise ProcessInstance.DoesNotExist("the voice has no voice process")
     return ProcessInstance.objects.select_related("unit").get(
         pk=voice.instance_id, process=PROCESS, subject_type=SUBJECT_TYPE
     )
