@@ -57,18 +57,19 @@ _REACH = (
 def _reasons(person: Person, *, per_row: bool) -> list[Q]:
     """Every reason `person` may see a voice, each as a filter on Voice (their OR is the visible set).
 
-    `per_row` writes the unit conditions as `unit IN (units in scope)`, a hash lookup per voice (for
-    filters over a few rows, or scopes holding most of them); otherwise as the path range joined to
-    the unit, which the unit path index turns into an index walk of just the voices in scope.
+    Unit conditions are `unit IN (units in scope)`: the unit path index finds the units, then the
+    voice's key index its voices. The one difference between the two shapes is the handling unit:
+    `per_row` tests the instance's unit (a hash lookup per voice, for filters over a few rows or
+    scopes holding most of them); otherwise the voice is found from its instance's key.
     """
     reasons = [Q(submitter=person)]
     for roles, field in _REACH:
         if not scope_roots(person, roles):
             continue
-        if per_row:
-            reasons.append(Q(**{f"{field}__in": Unit.objects.filter(units_in_scope(person, roles))}))
+        if field == "instance__unit" and not per_row:
+            reasons.append(Q(instance__in=ProcessInstance.objects.filter(scope_q(person, roles))))
         else:
-            reasons.append(scope_q(person, roles, f"{field}__path"))
+            reasons.append(Q(**{f"{field}__in": Unit.objects.filter(units_in_scope(person, roles))}))
     if scope_roots(person, DEPARTMENT_ROLE):
         co_handled = CoHandler.objects.filter(scope_q(person, DEPARTMENT_ROLE)).values("voice_id")
         reasons.append(Q(pk__in=co_handled))
@@ -101,9 +102,9 @@ def visible_q(person: Person | None) -> Q:
 def visible_ids(person: Person) -> QuerySet[Any, Any]:
     """The same set as `visible_q`, as ids: the UNION of one id query per reason.
 
-    Each part is answered from an index (the submitter key, or the unit path index walked to the
-    voices by their unit, instance or lead-department key, or the co-handler rows), where an OR of
-    the reasons makes the database read every voice; a list then sorts and pages just these.
+    Each part is answered from indexes (the submitter key; the unit path index, then the voices by
+    their unit, instance or lead-department key; the co-handler rows), where an OR of the reasons
+    makes the database read every voice; a list then sorts and pages just these.
     """
     first, *rest = [Voice.objects.filter(reason).values("pk") for reason in _reasons(person, per_row=False)]
     return first.union(*rest) if rest else first
