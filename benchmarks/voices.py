@@ -5,7 +5,7 @@
     python -m benchmarks.voices --db sqlite --voices 1000000     # the city-scale variant
 
 The database is emptied first (as benchmarks.run does). Voices are inserted in bulk with their
-process instance and their first public-record event (hashed as `record_event` would), and indexed
+process instance (linked as `Voice.instance`) and their first public-record event (hashed as `record_event` would), and indexed
 with the same jieba tokens as `index_voice`. Measured: `search_voices` for an anonymous visitor
 (published items), a township officer and a city leader; `similar_open_voices` for new texts in random
 communities; the handling inbox and item pages through Django's test client, and intake API
@@ -298,6 +298,7 @@ def seed_voices(count: int, seed: int = 7) -> dict[str, Any]:
                     for pk, r in zip(voice_ids, rows, strict=True)
                 ],
             )
+            link_instances(voice_ids)
             bulk_record_first_events(
                 Voice,
                 voice_ids,
@@ -331,6 +332,21 @@ def seed_voices(count: int, seed: int = 7) -> dict[str, Any]:
         "voice_seconds": time.perf_counter() - seeded_at,
         "token_seconds": tokens_seconds,
     }
+
+
+def link_instances(voice_ids: list[int]) -> None:
+    """Set `Voice.instance` of freshly inserted voices, as the intake's `start_handling` does (one
+    UPDATE per batch, each voice's instance found by the (subject_type, subject_id) index)."""
+    from django.db.models import CharField, OuterRef, Subquery
+    from django.db.models.functions import Cast
+
+    from minyi.core.models import ProcessInstance
+    from minyi.voices.models import Voice
+
+    instance = ProcessInstance.objects.filter(
+        process="voice", subject_type="voices.voice", subject_id=Cast(OuterRef("pk"), CharField())
+    )
+    Voice.objects.filter(pk__in=voice_ids).update(instance=Subquery(instance.values("pk")[:1]))
 
 
 def timed(call: Callable[[], object], repeats: int) -> dict[str, float]:

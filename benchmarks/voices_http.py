@@ -6,7 +6,9 @@ through actions (`do_create_person`, `do_grant_role`, the `voice` process steps)
 - the township officer (`township_staff` on the first township) takes open items at the township and
   escalates them; a district officer assigns them to a department of that district, so the
   department handler (`department_handler` on it) has real items in its inbox;
-- the inbox and an item page are fetched through Django's test client, logged in as each of them;
+- the inbox and an item page are fetched through Django's test client, logged in as each of them
+  (first the portal home page, as a reference for what any page costs on the machine at that time)
+  (and as the district officer, whose scope is a whole district);
 - intake throughput: a real WSGI server (waitress, 2 threads, one process) on a free 127.0.0.1 port,
   `POST /api/v1/voices` (channel `web`, a resident's API token) vs the bare `GET /api/v1/roles`.
 """
@@ -88,6 +90,10 @@ def handlers(root: Any) -> dict[str, Any]:
             handler,
             Voice.objects.filter(lead_department=department).order_by("-pk").first(),
         ),
+        "district officer": (
+            dispatcher,
+            Voice.objects.filter(lead_department=department).order_by("pk").first(),
+        ),
         "_scope": (
             in_township.count(),
             in_township.filter(closed_at__isnull=True).count(),
@@ -111,10 +117,10 @@ def measure_pages(root: Any, repeats: int) -> dict[str, dict[str, float]]:
     for label, (person, voice) in people.items():
         client = Client()
         client.force_login(person)
-        for page, url in (
-            ("inbox", reverse("voices:inbox")),
-            ("item", reverse("voices:item", args=[voice.pk])),
-        ):
+        pages = [("inbox", reverse("voices:inbox")), ("item", reverse("voices:item", args=[voice.pk]))]
+        if not results:  # a reference in the same run: the portal home page, one query for the person
+            pages.insert(0, ("home", "/"))
+        for page, url in pages:
             status = client.get(url).status_code  # warm up (templates, rules) outside the timings
             assert status == 200, f"{label} {url}: {status}"
             times = []

@@ -142,6 +142,30 @@ def sync_milestones(voice: Voice) -> VoiceMilestones:
     return _save(voice, milestones_from_events(events, definition))
 
 
+def start_milestones(voice: Voice, instance: ProcessInstance) -> VoiceMilestones:
+    """The milestones of a voice whose process `instance` has just started (the intake calls this).
+
+    The same values `sync_milestones` reads off the one start event, taken from the instance it just
+    wrote instead of reading the record back; the next step's `sync_milestones` recomputes them from
+    the record anyway.
+    """
+    start = {
+        "action": f"{PROCESS}.start",
+        "occurred_at": instance.state_entered_at,
+        "data": {"to": instance.state},
+    }
+    values = milestones_from_events([start], get_definition(PROCESS, instance.version))
+    return VoiceMilestones.objects.create(
+        voice=voice,
+        registered_at=values.registered_at or voice.created_at,
+        accept_due_at=values.accept_due_at,
+        accepted_at=values.accepted_at,
+        reply_due_at=values.reply_due_at,
+        replied_at=values.replied_at,
+        excluded=values.excluded,
+    )
+
+
 def rebuild_milestones(voices: QuerySet[Voice] | None = None, batch_size: int = 500) -> int:
     """Recompute the milestones of many voices, a batch at a time (three queries per batch + the writes)."""
     queryset = (voices if voices is not None else Voice.objects.all()).order_by("pk")

@@ -1,7 +1,7 @@
 """Predicates of the voices rules. They mirror minyi.voices.queries.visible_q for one item.
 
 A voice has two units: where the matter is (`Voice.unit`) and where it is handled now (its process
-instance's unit). The instance is read once per voice object and cached on it.
+instance's unit, `Voice.instance`). The instance is read once per voice object and cached on it.
 """
 
 from __future__ import annotations
@@ -17,8 +17,6 @@ from minyi.voices.queries import (
     AREA_ROLES,
     DEPARTMENT_ROLE,
     HANDLER_ROLES,
-    PROCESS,
-    SUBJECT_TYPE,
     SUPERVISING_ROLES,
     TERRITORIAL_ROLES,
 )
@@ -31,9 +29,9 @@ def handling_instance(voice: Voice) -> ProcessInstance | None:
         setattr(
             voice,
             _CACHE,
-            ProcessInstance.objects.select_related("unit")
-            .filter(process=PROCESS, subject_type=SUBJECT_TYPE, subject_id=str(voice.pk))
-            .first(),
+            ProcessInstance.objects.select_related("unit").filter(pk=voice.instance_id).first()
+            if voice.instance_id is not None
+            else None,
         )
     cached: ProcessInstance | None = getattr(voice, _CACHE)
     return cached

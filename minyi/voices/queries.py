@@ -8,8 +8,10 @@
   every item in their scope, read-only;
 - submitters: their own items.
 
-The process instance is linked to its voice by (subject_type, subject_id); the filters below are
-semi-joins on that pair, each a range on the unit path index (see minyi.core.scope.scope_q).
+The voice points at its process instance (`Voice.instance`). The reasons above are listed once
+(`_reasons`) and written two ways with the same meaning: `visible_q`, a per-row filter (search,
+whole-tree scopes), and `visible_ids`, a UNION of one indexed id query per reason (lists of part of the
+tree), so neither forces the database to read every voice for a small scope.
 """
 
 from __future__ import annotations
@@ -17,12 +19,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import BigIntegerField, CharField, Exists, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Cast
+from django.db.models import BooleanField, Case, F, Q, QuerySet, Value, When
 
-from minyi.core.models import Person, ProcessInstance
+from minyi.core.models import Person, ProcessInstance, Unit
 from minyi.core.roles import SUPERVISORY_ROLE_CODES
-from minyi.core.scope import scope_q
+from minyi.core.scope import scope_q, scope_roots, units_in_scope
 from minyi.voices.models import CoHandler, Voice
 
 PROCESS = "voice"
@@ -45,49 +46,98 @@ def voice_instances() -> QuerySet[ProcessInstance]:
     return ProcessInstance.objects.filter(process=PROCESS, subject_type=SUBJECT_TYPE)
 
 
-def voice_ids_of(instances: QuerySet[ProcessInstance]) -> QuerySet[Any, Any]:
-    """The voice ids of `instances`, as a subquery for `pk__in`."""
-    return instances.annotate(voice_id=Cast("subject_id", BigIntegerField())).values("voice_id")
+# Each way a handler's role makes a voice visible: the roles, and the voice's unit field they reach.
+_REACH = (
+    (ALL_VIEW_ROLES, "instance__unit"),  # where it is handled now
+    (AREA_ROLES, "unit"),  # where the matter is
+    (DEPARTMENT_ROLE, "lead_department"),
+)
 
 
-def instance_of_voice() -> QuerySet[ProcessInstance]:
-    """The instance of the outer voice row (for Subquery/Exists annotations)."""
-    return voice_instances().filter(subject_id=Cast(OuterRef("pk"), CharField()))
+def _reasons(person: Person, *, per_row: bool) -> list[Q]:
+    """Every reason `person` may see a voice, each as a filter on Voice (their OR is the visible set).
+
+    Unit conditions are `unit IN (units in scope)`: the unit path index finds the units, then the
+    voice's key index its voices. The one difference between the two shapes is the handling unit:
+    `per_row` tests the instance's unit (a hash lookup per voice, for filters over a few rows or
+    scopes holding most of them); otherwise the voice is found from its instance's key.
+    """
+    reasons = [Q(submitter=person)]
+    for roles, field in _REACH:
+        if not scope_roots(person, roles):
+            continue
+        if field == "instance__unit" and not per_row:
+            reasons.append(Q(instance__in=ProcessInstance.objects.filter(scope_q(person, roles))))
+        else:
+            reasons.append(Q(**{f"{field}__in": Unit.objects.filter(units_in_scope(person, roles))}))
+    if scope_roots(person, DEPARTMENT_ROLE):
+        co_handled = CoHandler.objects.filter(scope_q(person, DEPARTMENT_ROLE)).values("voice_id")
+        reasons.append(Q(pk__in=co_handled))
+    return reasons
+
+
+def _is_live(person: Person | None) -> bool:
+    return person is not None and person.is_authenticated and person.is_active
+
+
+def _whole_tree(person: Person) -> bool:
+    """Does `person` see everything under a root of the tree (a city leader, say)?"""
+    return any(len(root) == Unit.steplen for root in scope_roots(person, ALL_VIEW_ROLES))
 
 
 def visible_q(person: Person | None) -> Q:
-    if person is None or not person.is_authenticated or not person.is_active:
+    """The one definition of what `person` may see, as a per-row filter on voices (module doc).
+
+    Search adds it to the full-text match (`is_published OR visible_q`), so it is tested on the
+    matched rows only.
+    """
+    if person is None or not _is_live(person):
         return Q(pk__in=[])
-    condition = Q(submitter=person)
-    handled_here = scope_q(person, ALL_VIEW_ROLES)
-    if handled_here != Q(pk__in=[]):
-        condition |= Q(pk__in=voice_ids_of(voice_instances().filter(handled_here)))
-    condition |= scope_q(person, AREA_ROLES, "unit__path")
-    condition |= scope_q(person, DEPARTMENT_ROLE, "lead_department__path")
-    co_handling = scope_q(person, DEPARTMENT_ROLE)
-    if co_handling != Q(pk__in=[]):
-        condition |= Q(pk__in=CoHandler.objects.filter(co_handling).values("voice_id"))
+    condition = Q(pk__in=[])
+    for reason in _reasons(person, per_row=True):
+        condition |= reason
     return condition
 
 
+def visible_ids(person: Person) -> QuerySet[Any, Any]:
+    """The same set as `visible_q`, as ids: the UNION of one id query per reason.
+
+    Each part is answered from indexes (the submitter key; the unit path index, then the voices by
+    their unit, instance or lead-department key; the co-handler rows), where an OR of the reasons
+    makes the database read every voice; a list then sorts and pages just these.
+    """
+    first, *rest = [Voice.objects.filter(reason).values("pk") for reason in _reasons(person, per_row=False)]
+    return first.union(*rest) if rest else first
+
+
 def visible_voices(person: Person | None) -> QuerySet[Voice]:
-    """Every voice `person` may see (superusers: all)."""
+    """Every voice `person` may see (superusers: all), shaped for lists: the id UNION for a scope
+    of part of the tree, the per-row filter for a whole-tree scope (where nearly every row passes)."""
     if person is not None and person.is_authenticated and person.is_superuser:
         return Voice.objects.all()
-    return Voice.objects.filter(visible_q(person))
+    if person is None or not _is_live(person):
+        return Voice.objects.none()
+    if _whole_tree(person):
+        return Voice.objects.filter(visible_q(person))
+    return Voice.objects.filter(pk__in=visible_ids(person))
 
 
 def with_handling(queryset: QuerySet[Voice], now: dt.datetime) -> QuerySet[Voice]:
-    """Annotate the process state, deadline, handling unit and overdue flag (no extra query per row)."""
-    instance = instance_of_voice()
+    """Annotate the process state, deadline, handling unit and overdue flag from `Voice.instance`
+    (joined columns: no subquery and no extra query per row)."""
     return queryset.annotate(
-        process_state=Subquery(instance.values("state")[:1]),
-        process_deadline=Subquery(instance.values("deadline_at")[:1]),
-        process_unit_name=Subquery(instance.values("unit__name")[:1]),
-        process_instance_id=Subquery(instance.values("pk")[:1]),
-        is_overdue=Exists(instance.filter(is_final=False, deadline_at__lt=now)),
+        process_state=F("instance__state"),
+        process_deadline=F("instance__deadline_at"),
+        process_unit_name=F("instance__unit__name"),
+        process_instance_id=F("instance_id"),
+        is_overdue=Case(
+            When(instance__is_final=False, instance__deadline_at__lt=now, then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
     )
 
 
 def filter_by_instance(queryset: QuerySet[Voice], condition: Q) -> QuerySet[Voice]:
-    return queryset.filter(pk__in=voice_ids_of(voice_instances().filter(condition)))
+    """`queryset` restricted to voices whose process instance matches `condition` (instance fields)."""
+    return queryset.filter(instance__in=voice_instances().filter(condition))

@@ -37,8 +37,10 @@ MAX_CO_HANDLERS = 10
 
 
 def instance_for(voice: Voice) -> ProcessInstance:
+    if voice.instance_id is None:
+        raise ProcessInstance.DoesNotExist("the voice has no voice process")
     return ProcessInstance.objects.select_related("unit").get(
-        process=PROCESS, subject_type=SUBJECT_TYPE, subject_id=str(voice.pk)
+        pk=voice.instance_id, process=PROCESS, subject_type=SUBJECT_TYPE
     )
 
 

@@ -41,7 +41,7 @@ from minyi.voices.actions.tracking import (
     next_tracking_code,
     verification_hash,
 )
-from minyi.voices.milestones import sync_milestones
+from minyi.voices.milestones import start_milestones
 from minyi.voices.models import Category, Voice, VoiceKind
 from minyi.voices.search.index import index_voice
 
@@ -240,10 +240,14 @@ def scoped_key(key: str | None, actor: Actor) -> str | None:
 def replayed(key: str | None) -> IntakeResult | None:
     if key is None:
         return None
-    voice = Voice.objects.select_related("category", "unit", "channel").filter(idempotency_key=key).first()
+    voice = (
+        Voice.objects.select_related("category", "unit", "channel", "instance")
+        .filter(idempotency_key=key)
+        .first()
+    )
     if voice is None:
         return None
-    instance = ProcessInstance.objects.get(
+    instance = voice.instance or ProcessInstance.objects.get(
         process=PROCESS, subject_type="voices.voice", subject_id=str(voice.pk)
     )
     code = new_verification_code(key) if voice.verification_hash else ""
@@ -368,11 +372,11 @@ def _create(
     year = timezone.localtime(received_at).year
     # The counter lock serialises creates, so a concurrent replay of the same key waits here and then
     # finds the first item instead of creating a second one.
-    lock_tracking_counter(year)
+    last = lock_tracking_counter(year)
     first = replayed(key)
     if first is not None:
         return first
-    tracking_code = next_tracking_code(year)
+    tracking_code = next_tracking_code(year, locked_last=last)
     code = "" if submitter is not None else new_verification_code(key)
     voice = Voice(
         tracking_code=tracking_code,
@@ -425,9 +429,9 @@ def _create(
             **data.origin,
         },
     )
-    instance = runtime.start(PROCESS, subject=voice, unit=voice.unit, title=voice.title, actor=actor)
-    sync_milestones(voice)
-    index_voice(voice)
+    instance = start_handling(voice, actor=actor)
+    start_milestones(voice, instance)
+    index_voice(voice, new=True)
     stored = [do_store_attachment(photo, actor=actor, subject=voice, unit=voice.unit) for photo in photos]
     notify(
         runtime.responsible_people(instance, voice),
@@ -437,6 +441,14 @@ def _create(
         url=instance_url(instance),
     )
     return IntakeResult(voice=voice, instance=instance, verification_code=code, created=True, photos=stored)
+
+
+def start_handling(voice: Voice, *, actor: Actor) -> ProcessInstance:
+    """Start the `voice` process on the item's unit and link the item to it (`Voice.instance`)."""
+    instance = runtime.start(PROCESS, subject=voice, unit=voice.unit, title=voice.title, actor=actor)
+    voice.instance = instance
+    voice.save(update_fields=["instance"])
+    return instance
 
 
 def register_actor(person: Any, unit: Unit | None) -> Actor:

@@ -44,26 +44,31 @@ def tracking_code_for(year: int, number: int) -> str:
     return f"{TRACKING_PREFIX}-{year:04d}-{number:06d}"
 
 
-def next_tracking_code(year: int) -> str:
-    """Take the next number of `year`. Must run inside the caller's transaction (the lock lasts until commit)."""
+def next_tracking_code(year: int, *, locked_last: int | None = None) -> str:
+    """Take the next number of `year`. Must run inside the caller's transaction (the lock lasts until commit).
+
+    `locked_last` is what `lock_tracking_counter` returned in this transaction: the row is already
+    locked, so only the new number is written.
+    """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("next_tracking_code must run inside the action's transaction.atomic block")
-    # Insert-if-missing never raises on a race (ON CONFLICT DO NOTHING / INSERT OR IGNORE), then lock.
-    TrackingCounter.objects.bulk_create([TrackingCounter(year=year, last=0)], ignore_conflicts=True)
-    counter = TrackingCounter.objects.select_for_update().get(year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return tracking_code_for(year, counter.last)
+    last = lock_tracking_counter(year) if locked_last is None else locked_last
+    TrackingCounter.objects.filter(year=year).update(last=last + 1)
+    return tracking_code_for(year, last + 1)
 
 
-def lock_tracking_counter(year: int) -> None:
+def lock_tracking_counter(year: int) -> int:
     """Hold the year's counter lock: creates of one year are serialised from here to commit.
 
     Taken before an idempotency key is looked up, so two concurrent requests with the same key
-    cannot both miss the first one's item.
+    cannot both miss the first one's item. Returns the last number taken.
     """
+    # Insert-if-missing never raises on a race (ON CONFLICT DO NOTHING / INSERT OR IGNORE), then lock.
     TrackingCounter.objects.bulk_create([TrackingCounter(year=year, last=0)], ignore_conflicts=True)
-    TrackingCounter.objects.select_for_update().filter(year=year).values_list("last", flat=True).get()
+    last: int = (
+        TrackingCounter.objects.select_for_update().filter(year=year).values_list("last", flat=True).get()
+    )
+    return last
 
 
 def normalise_code(code: str) -> str:

@@ -100,6 +100,19 @@ class Voice(RelationalPeople, models.Model):
         related_name="duplicates",
         verbose_name=_("重复于"),
     )
+    # The item's `voice` process instance, set by the intake as the process starts and never changed
+    # (escalation, assignment, return, reopen and merge move that one instance). Its unit, state and
+    # deadline are where and how the item is handled now: the inbox and the visibility filter join it
+    # by this key instead of matching (subject_type, subject_id) per row.
+    instance = models.OneToOneField(
+        "core.ProcessInstance",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("办理流程"),
+    )
     is_supervised = models.BooleanField(_("督办中"), default=False)
     is_published = models.BooleanField(_("已公示"), default=False)
 

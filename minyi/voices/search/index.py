@@ -35,8 +35,15 @@ def tokens_of(voice: Voice) -> str:
     return " ".join(index_tokens(voice_text(voice)))
 
 
-def index_voice(voice: Voice) -> VoiceSearchIndex:
-    """Write (or rewrite) the voice's index row; the database's full-text index follows."""
+def index_voice(voice: Voice, *, new: bool = False) -> VoiceSearchIndex:
+    """Write (or rewrite) the voice's index row; the database's full-text index follows.
+
+    `new`: the voice was created in this transaction, so it has no row yet (one INSERT, no lookup).
+    """
+    if new:
+        return VoiceSearchIndex.objects.create(
+            voice=voice, tokens=tokens_of(voice), indexed_at=timezone.now()
+        )
     row, _created = VoiceSearchIndex.objects.update_or_create(
         voice=voice, defaults={"tokens": tokens_of(voice), "indexed_at": timezone.now()}
     )

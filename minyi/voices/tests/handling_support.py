@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from minyi.core.actions.channels import ensure_default_channels
 from minyi.core.actors import Actor
-from minyi.core.engine import runtime
 from minyi.core.models import Channel, Person, Unit
+from minyi.voices.actions.intake import start_handling
 from minyi.voices.models import Category, Voice
 
 _numbers = itertools.count(1)
@@ -50,5 +50,5 @@ def register_voice(
         wants_public=wants_public,
         created_at=timezone.now(),
     )
-    runtime.start("voice", subject=voice, unit=unit, title=title, actor=Actor.system())
+    start_handling(voice, actor=Actor.system())
     return voice

@@ -22,6 +22,7 @@ from minyi.core.actions.channels import ensure_default_channels
 from minyi.core.actors import Actor
 from minyi.core.engine import runtime
 from minyi.core.models import Channel, Person, ProcessInstance, Unit
+from minyi.voices.actions.intake import start_handling
 from minyi.voices.milestones import sync_milestones
 from minyi.voices.models import Category, CoHandler, Voice
 
@@ -83,7 +84,7 @@ def make_voice(
             registered_by=registered_by,
             created_at=when,
         )
-        runtime.start("voice", subject=voice, unit=unit, title=title, actor=Actor.system())
+        start_handling(voice, actor=Actor.system())
         sync_milestones(voice)
     return voice
 

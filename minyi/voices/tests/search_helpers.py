@@ -16,6 +16,7 @@ from minyi.core.actions.channels import ensure_default_channels
 from minyi.core.actors import Actor
 from minyi.core.engine import runtime
 from minyi.core.models import Channel, Person, Unit
+from minyi.voices.actions.intake import start_handling
 from minyi.voices.models import Category, Voice
 from minyi.voices.search import index_voice
 
@@ -54,7 +55,7 @@ def make_voice(
         is_published=published,
         created_at=created_at or timezone.now(),
     )
-    instance = runtime.start("voice", subject=voice, unit=unit, title=title, actor=system)
+    instance = start_handling(voice, actor=system)
     if state:  # jump to a state the way an administrator's recorded override would
         runtime.override(instance, state, actor=system, reason="test")
     index_voice(voice)
