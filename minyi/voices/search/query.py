@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 from minyi.core.masking import mask_text
 from minyi.core.models import Person
 from minyi.voices.models import Voice
-from minyi.voices.search.fulltext import matching
+from minyi.voices.search.fulltext import matching, newest_matches
 from minyi.voices.search.states import state_subquery
 from minyi.voices.search.tokens import query_tokens
 from minyi.voices.search.visibility import public_voices, searchable_voices
@@ -70,7 +70,8 @@ def snippet(text: str, tokens: Sequence[str], width: int = SNIPPET_CHARS) -> str
 def search_voices(
     person: Person | None, text: str, *, page: int = 1, per_page: int | None = None, public_only: bool = False
 ) -> SearchPage:
-    """The voices `person` may see that contain every word of `text`, best match first.
+    """The voices `person` may see that contain every word of `text`, best match first (among the
+    newest `MINYI_VOICE_SEARCH_CANDIDATES` matches: a search for a common word ranks the recent items).
 
     Anonymous callers (and `public_only`) search published items only. Titles and snippets are masked
     (phone and ID numbers) whoever asks: the result list is an overview; the item page shows details.
@@ -79,8 +80,10 @@ def search_voices(
     page = max(1, page)
     tokens = query_tokens(text)[: settings.MINYI_VOICE_SEARCH_MAX_TERMS]
     scope = public_voices() if public_only else searchable_voices(person)
+    # Best match first among the newest matches (MINYI_VOICE_SEARCH_CANDIDATES of them), not among all.
+    candidates = newest_matches(scope, tokens, settings.MINYI_VOICE_SEARCH_CANDIDATES).values("pk")
     found = (
-        matching(scope, tokens, mode="all")
+        matching(Voice.objects.filter(pk__in=candidates), tokens, mode="all")
         .select_related("category", "unit")
         .annotate(state=state_subquery())
     )

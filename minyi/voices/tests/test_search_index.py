@@ -117,3 +117,15 @@ def test_search_query_count_is_constant(tree, django_assert_num_queries) -> None
         make_voice(tree.community, f"噪音扰民{n}", "装修噪音", published=True)
     with django_assert_num_queries(1):
         assert len(search_voices(None, "噪音").hits) == 6
+
+
+def test_only_the_newest_matches_are_ranked(tree, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.MINYI_VOICE_SEARCH_CANDIDATES = 3
+    # The oldest item is the best match (the word three times), but it is not among the newest three.
+    oldest = make_voice(tree.community, "路灯 路灯 路灯", "路灯不亮，路灯坏了", published=True)
+    newer = [make_voice(tree.community, f"{n}栋门口", "这里的路灯不亮", published=True) for n in range(4)]
+    best = make_voice(tree.community, "路灯不亮", "路灯坏了，路灯不亮", published=True)
+    found = [h.voice.pk for h in search_voices(None, "路灯").hits]
+    assert set(found) == {newer[2].pk, newer[3].pk, best.pk}
+    assert oldest.pk not in found and newer[0].pk not in found
+    assert found[0] == best.pk  # ranked best first within the candidates
