@@ -81,7 +81,10 @@ def search_voices(
     tokens = query_tokens(text)[: settings.MINYI_VOICE_SEARCH_MAX_TERMS]
     scope = public_voices() if public_only else searchable_voices(person)
     # Best match first among the newest matches (MINYI_VOICE_SEARCH_CANDIDATES of them), not among all.
-    candidates = newest_matches(scope, tokens, settings.MINYI_VOICE_SEARCH_CANDIDATES).values("pk")
+    # Read as a list first: the full-text clauses name the voice table literally, so inside a subquery
+    # they would be correlated with the outer query's rows.
+    newest = newest_matches(scope, tokens, settings.MINYI_VOICE_SEARCH_CANDIDATES)
+    candidates = list(newest.values_list("pk", flat=True))
     found = (
         matching(Voice.objects.filter(pk__in=candidates), tokens, mode="all")
         .select_related("category", "unit")
