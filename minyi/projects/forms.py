@@ -138,5 +138,10 @@ class ShortlistForm(forms.Form):
         field.label_from_instance = lambda p: f"{p.title}（{p.cost:,.0f} 元）"  # type: ignore[method-assign,assignment]
 
 
+class VoiceRecommendationForm(forms.Form):
+    tracking_code = forms.CharField(label=_("民情事项受理编号"), max_length=20, help_text=_("例如 MY-2026-000123"))
+    cost = forms.DecimalField(label=_("估算投资（元）"), min_value=1, max_digits=14, decimal_places=2)
+
+
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("pabulib 文件（.pb）"))

@@ -154,6 +154,8 @@ rules.add_perm("projects.start_consulting", manager & is_screening)
 rules.add_perm("projects.cancel_round", manager & is_cancellable)
 rules.add_perm("projects.recommend_project", rules.is_authenticated & is_collecting)
 rules.add_perm("projects.screen_recommendation", rules.is_authenticated & screens & is_screening)
+# A voice (民情事项) turned into a recommendation by the station or township, while recommendations are open.
+rules.add_perm("projects.recommend_from_voice", rules.is_authenticated & screens & (is_collecting | is_screening))
 rules.add_perm("projects.record_opinion", manager & is_consulting & is_opinion_subject)
 rules.add_perm("projects.fix_shortlist", manager & is_consulting)
 rules.add_perm("projects.open_vote", manager & vote_can_open)

@@ -26,7 +26,12 @@ from minyi.core.errors import ActionError
 from minyi.core.http import current_person
 from minyi.core.models import Person
 from minyi.projects.actions.pabulib_io import do_import_pabulib
-from minyi.projects.actions.projects import ScreeningInput, do_record_opinion, do_screen_project
+from minyi.projects.actions.projects import (
+    ScreeningInput,
+    do_recommend_from_voice,
+    do_record_opinion,
+    do_screen_project,
+)
 from minyi.projects.actions.rounds import (
     RoundInput,
     do_cancel_round,
@@ -46,9 +51,11 @@ from minyi.projects.forms import (
     RoundForm,
     ScreeningForm,
     ShortlistForm,
+    VoiceRecommendationForm,
     apply_error,
 )
 from minyi.projects.models import DepartmentOpinion, Project, ProjectStatus, Round, RoundState
+from minyi.voices.queries import visible_voices
 
 # Projects that passed screening, whatever happened to them afterwards.
 PASSED_SCREENING = (
@@ -68,6 +75,7 @@ STEPS: dict[str, tuple[str, Any]] = {
     "close_vote": ("projects.close_vote", gettext_lazy("票决已截止并完成计票")),
     "publish": ("projects.publish_round", gettext_lazy("票决结果已公布")),
     "import": ("projects.import_pabulib", gettext_lazy("pabulib 文件已导入并完成计算")),
+    "from_voice": ("projects.recommend_from_voice", gettext_lazy("民情事项已转为推荐项目")),
 }
 
 
@@ -141,6 +149,7 @@ def _manage_context(person: Person, round_: Round, **bound: forms.Form) -> dict[
         "cancel_form": bound.get("cancel_form") or ReasonForm(),
         "shortlist_form": bound.get("shortlist_form") or ShortlistForm(round_=round_),
         "import_form": bound.get("import_form") or ImportForm(),
+        "voice_form": bound.get("voice_form") or VoiceRecommendationForm(),
         "poll": round_.poll,
         "published": round_.state == RoundState.PUBLISHED,
     }
@@ -164,6 +173,8 @@ def _step_form(step: str, round_: Round, request: HttpRequest) -> tuple[str, for
         return "shortlist_form", ShortlistForm(request.POST, round_=round_)
     if step == "import":
         return "import_form", ImportForm(request.POST, request.FILES)
+    if step == "from_voice":
+        return "voice_form", VoiceRecommendationForm(request.POST)
     return "step_form", forms.Form(request.POST)
 
 
@@ -181,6 +192,12 @@ def _act(step: str, round_: Round, data: dict[str, Any], actor: Actor) -> None:
         do_cancel_round(round_, reason=data["reason"], actor=actor)
     elif step == "shortlist":
         do_shortlist(round_, list(data["projects"]), actor=actor)
+    elif step == "from_voice":
+        # Only an item the officer may see can be turned into a recommendation.
+        voice = visible_voices(actor.person).filter(tracking_code__iexact=data["tracking_code"].strip()).first()
+        if voice is None:
+            raise ActionError("voice_not_found", _("找不到该编号的民情事项"), {"field": "tracking_code"})
+        do_recommend_from_voice(voice, round_, actor=actor, cost=data["cost"])
     else:
         try:
             text = data["file"].read().decode("utf-8-sig")

@@ -424,3 +424,31 @@ def test_pages_and_form_errors_in_english(tree: Any, staff: Any, station: Any) -
     bad = client.post(f"/projects/rounds/{round_.pk}/manage/shortlist/", {"projects": [projects[0].pk]})
     assert "there must be more candidates than the 2 seats" in bad.content.decode()
     assert "New livelihood-project round" in client.get("/projects/rounds/new/").content.decode()
+
+
+# ---- a voice turned into a recommendation (P1) ---------------------------------------------------------
+
+
+def test_voice_becomes_a_recommendation_from_the_round_page(tree: Any, staff: Any, outsider: Any) -> None:
+    from minyi.voices.tests.handling_support import register_voice
+
+    round_ = make_round(tree, staff)
+    voice = register_voice(tree.community, title="小区门口道路坑洼积水")
+    elsewhere = register_voice(tree.other_community, title="外镇的事项")
+    client = logged_in(staff)
+    assert "民情事项转为推荐项目" in client.get(f"/projects/rounds/{round_.pk}/manage/").content.decode()
+    url = f"/projects/rounds/{round_.pk}/manage/from_voice/"
+    # An unknown number, and an item outside the officer's scope, are the same form error; nothing written.
+    for code in ("MY-2026-999999", elsewhere.tracking_code):
+        response = client.post(url, {"tracking_code": code, "cost": "860000"})
+        assert response.status_code == 400 and "找不到该编号的民情事项" in response.content.decode()
+    assert not Project.objects.exists() and events("projects.project.from_voice") == 0
+    response = client.post(url, {"tracking_code": voice.tracking_code.lower(), "cost": "860000"})
+    assert response.status_code == 302
+    project = Project.objects.get()
+    assert project.voice == voice and project.round == round_ and project.cost == 860000
+    assert events("projects.project.from_voice") == 1
+    # The same item twice is refused; another township's officer may not use the round's page.
+    again = client.post(url, {"tracking_code": voice.tracking_code, "cost": "860000"})
+    assert again.status_code == 409 and Project.objects.count() == 1
+    assert logged_in(outsider).post(url, {"tracking_code": voice.tracking_code, "cost": "1"}).status_code == 403
