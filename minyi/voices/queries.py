@@ -42,6 +42,13 @@ AREA_ROLES = TERRITORIAL_ROLES | READ_ONLY_ROLES
 ALL_VIEW_ROLES = HANDLER_ROLES | READ_ONLY_ROLES
 
 
+# A voice whose handling is not finished: its process instance is not in a final state. Every action
+# that ends the handling (feedback, decline, merge, closing a suggestion) also sets `closed_at`, and a
+# final state has no way out, so `closed_at IS NULL` holds for every open item: it lets the partial
+# indexes `voice_open_unit`/`voice_open_dept` find the candidates; the instance decides.
+OPEN = Q(closed_at__isnull=True, instance__is_final=False)
+
+
 def voice_instances() -> QuerySet[ProcessInstance]:
     return ProcessInstance.objects.filter(process=PROCESS, subject_type=SUBJECT_TYPE)
 
@@ -54,8 +61,11 @@ _REACH = (
 )
 
 
-def _reasons(person: Person, *, per_row: bool) -> list[Q]:
+def _reasons(person: Person, *, per_row: bool, open_only: bool = False) -> list[Q]:
     """Every reason `person` may see a voice, each as a filter on Voice (their OR is the visible set).
+
+    `open_only` narrows every reason to items whose process instance is not final (the inbox's
+    default), so each part of the id UNION reads open items only; the set is the visible set ∩ open.
 
     Unit conditions are `unit IN (units in scope)`: the unit path index finds the units, then the
     voice's key index its voices. The one difference between the two shapes is the handling unit:
@@ -67,12 +77,15 @@ def _reasons(person: Person, *, per_row: bool) -> list[Q]:
         if not scope_roots(person, roles):
             continue
         if field == "instance__unit" and not per_row:
-            reasons.append(Q(instance__in=ProcessInstance.objects.filter(scope_q(person, roles))))
+            instances = ProcessInstance.objects.filter(scope_q(person, roles))
+            reasons.append(Q(instance__in=instances.filter(is_final=False) if open_only else instances))
         else:
             reasons.append(Q(**{f"{field}__in": Unit.objects.filter(units_in_scope(person, roles))}))
     if scope_roots(person, DEPARTMENT_ROLE):
         co_handled = CoHandler.objects.filter(scope_q(person, DEPARTMENT_ROLE)).values("voice_id")
         reasons.append(Q(pk__in=co_handled))
+    if open_only:
+        return [reason & OPEN for reason in reasons]
     return reasons
 
 
@@ -99,27 +112,33 @@ def visible_q(person: Person | None) -> Q:
     return condition
 
 
-def visible_ids(person: Person) -> QuerySet[Any, Any]:
-    """The same set as `visible_q`, as ids: the UNION of one id query per reason.
+def visible_ids(person: Person, *, open_only: bool = False) -> QuerySet[Any, Any]:
+    """The same set as `visible_q`, as ids: the UNION of one id query per reason (with `open_only`,
+    each part restricted to open items, so a wide scope's union holds only its open work).
 
     Each part is answered from indexes (the submitter key; the unit path index, then the voices by
     their unit, instance or lead-department key; the co-handler rows), where an OR of the reasons
     makes the database read every voice; a list then sorts and pages just these.
     """
-    first, *rest = [Voice.objects.filter(reason).values("pk") for reason in _reasons(person, per_row=False)]
+    first, *rest = [
+        Voice.objects.filter(reason).values("pk")
+        for reason in _reasons(person, per_row=False, open_only=open_only)
+    ]
     return first.union(*rest) if rest else first
 
 
-def visible_voices(person: Person | None) -> QuerySet[Voice]:
+def visible_voices(person: Person | None, *, open_only: bool = False) -> QuerySet[Voice]:
     """Every voice `person` may see (superusers: all), shaped for lists: the id UNION for a scope
-    of part of the tree, the per-row filter for a whole-tree scope (where nearly every row passes)."""
+    of part of the tree, the per-row filter for a whole-tree scope (where nearly every row passes).
+    With `open_only`, only those whose handling is not finished (the inbox's default)."""
+    voices = Voice.objects.filter(OPEN) if open_only else Voice.objects.all()
     if person is not None and person.is_authenticated and person.is_superuser:
-        return Voice.objects.all()
+        return voices
     if person is None or not _is_live(person):
         return Voice.objects.none()
     if _whole_tree(person):
-        return Voice.objects.filter(visible_q(person))
-    return Voice.objects.filter(pk__in=visible_ids(person))
+        return voices.filter(visible_q(person))
+    return Voice.objects.filter(pk__in=visible_ids(person, open_only=open_only))
 
 
 def with_handling(queryset: QuerySet[Voice], now: dt.datetime) -> QuerySet[Voice]:

@@ -37,6 +37,9 @@ router = Router(tags=["voices"])
 
 class VoiceFilters(PageQuery):
     state: str | None = Field(None, max_length=40)
+    include_closed: bool = Field(
+        True, description="also closed items (default); false: open items only, as the inbox page shows"
+    )
     overdue: bool = False
     supervised: bool = False
     channel: str | None = Field(None, max_length=20)

@@ -131,6 +131,12 @@ class Voice(RelationalPeople, models.Model):
             models.Index(fields=["category", "created_at"], name="voice_category_created"),
             models.Index(fields=["lead_department", "created_at"], name="voice_dept_created"),
             models.Index(fields=["is_published", "created_at"], name="voice_published"),
+            # The inbox's open items by area or lead department (`queries.OPEN`): every action that
+            # ends the handling sets `closed_at`, so these hold the few not yet closed.
+            models.Index(fields=["unit"], condition=models.Q(closed_at__isnull=True), name="voice_open_unit"),
+            models.Index(
+                fields=["lead_department"], condition=models.Q(closed_at__isnull=True), name="voice_open_dept"
+            ),
         ]
 
     def __str__(self) -> str:

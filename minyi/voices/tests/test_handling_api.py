@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from minyi.core.engine.steps import perform
 from minyi.core.models import Event
 from minyi.voices.actions.handling import instance_for
 from minyi.voices.tests.handling_support import register_voice
@@ -46,6 +47,21 @@ def test_list_is_scoped_and_constant(client, tree, staff, make_person) -> None: 
     outsider = make_person()
     client.force_login(outsider)
     assert client.get(LIST).json()["count"] == 0
+
+
+def test_list_includes_closed_items_unless_asked_for_open_ones(client, tree, staff) -> None:  # type: ignore[no-untyped-def]
+    open_voice = register_voice(tree.community, title="待办事项")
+    closed = register_voice(tree.community, title="办结事项")
+    for name, inputs in (
+        ("accept", {}),
+        ("reply", {"reply": "已修复", "resolution": "resolved"}),
+        ("feedback", {"satisfaction": "satisfied"}),
+    ):
+        perform(instance_for(closed), name, person=staff, inputs=inputs, reason="")
+    client.force_login(staff)
+    assert {row["id"] for row in client.get(LIST).json()["items"]} == {open_voice.pk, closed.pk}
+    only_open = client.get(LIST, {"include_closed": "false"}).json()
+    assert [row["id"] for row in only_open["items"]] == [open_voice.pk]
 
 
 def test_detail_hides_contact_and_unknown_is_404(client, tree, staff, make_person) -> None:  # type: ignore[no-untyped-def]

@@ -55,6 +55,61 @@ def test_inbox_marks_and_sorts_overdue_and_supervised_first(client, tree, staff,
     assert "新事项" not in states
 
 
+def _closed_voice(tree, staff, title: str):  # type: ignore[no-untyped-def]
+    """A voice handled to the end through its steps (accept, reply, feedback): its instance is final."""
+    voice = register_voice(tree.community, title=title)
+    for name, inputs in (
+        ("accept", {}),
+        ("reply", {"reply": "已修复", "resolution": "resolved"}),
+        ("feedback", {"satisfaction": "satisfied"}),
+    ):
+        perform(instance_for(voice), name, person=staff, inputs=inputs, reason="")
+    assert instance_for(voice).is_final
+    return voice
+
+
+def test_inbox_shows_open_items_by_default_and_closed_on_request(client, tree, staff) -> None:  # type: ignore[no-untyped-def]
+    register_voice(tree.community, title="待办事项")
+    closed = _closed_voice(tree, staff, "办结事项")
+    client.force_login(staff)
+    page = client.get(reverse("voices:inbox")).content.decode()
+    assert "待办事项" in page and "办结事项" not in page
+    assert "共 1 件" in page
+    assert 'name="include_closed"' in page and "包括已办结" in page
+    everything = client.get(reverse("voices:inbox"), {"include_closed": "on"}).content.decode()
+    assert "待办事项" in everything and "办结事项" in everything
+    assert "共 2 件" in everything
+    # Choosing a final state shows closed items without the checkbox; an open state only open ones.
+    finished = client.get(reverse("voices:inbox"), {"state": "closed"}).content.decode()
+    assert "办结事项" in finished and "待办事项" not in finished and "共 1 件" in finished
+    searched = client.get(reverse("voices:inbox"), {"q": closed.tracking_code}).content.decode()
+    assert "共 0 件" in searched
+    searched = client.get(
+        reverse("voices:inbox"), {"q": closed.tracking_code, "include_closed": "on"}
+    ).content.decode()
+    assert "办结事项" in searched and "共 1 件" in searched
+
+
+def _district_inbox_queries(client, tree, staff, n: int, params: dict[str, str]) -> int:  # type: ignore[no-untyped-def]
+    for i in range(n):
+        register_voice(tree.community, title=f"待办{i}")
+        _closed_voice(tree, staff, f"办结{i}")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("voices:inbox"), params)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("params", [{}, {"include_closed": "on"}, {"state": "closed"}])
+def test_inbox_query_count_is_constant_with_and_without_closed_items(  # type: ignore[no-untyped-def]
+    client, tree, staff, make_person, params
+) -> None:
+    client.force_login(make_person("district_staff", tree.district))
+    few = _district_inbox_queries(client, tree, staff, 1, params)
+    many = _district_inbox_queries(client, tree, staff, 6, params)
+    assert few == many
+
+
 def test_inbox_refuses_people_without_handling_roles(client, make_person) -> None:  # type: ignore[no-untyped-def]
     client.force_login(make_person())
     assert client.get(reverse("voices:inbox")).status_code == 403

@@ -70,12 +70,24 @@ def _state_titles() -> dict[str, str]:
     return dict(_states())
 
 
+def _open_only(data: dict[str, Any]) -> bool:
+    """Open items only (the inbox's default) unless closed ones are asked for, by the checkbox or by
+    choosing a final state."""
+    if data.get("include_closed"):
+        return False
+    state = current_definition(PROCESS).states.get(data.get("state") or "")
+    return state is None or not state.final
+
+
 def filtered_inbox(person: Person, filters: InboxFilters) -> QuerySet[Voice]:
+    """The inbox: visible items, open ones only unless the filters include closed ones, overdue first."""
     now = timezone.now()
-    queryset = with_handling(visible_voices(person), now).select_related("category", "channel", "unit")
     if filters.is_bound and not filters.is_valid():
-        return queryset.none()
+        return Voice.objects.none()
     data = filters.cleaned_data if filters.is_bound else {}
+    queryset = with_handling(visible_voices(person, open_only=_open_only(data)), now).select_related(
+        "category", "channel", "unit"
+    )
     if data.get("state"):
         queryset = filter_by_instance(queryset, Q(state=data["state"]))
     if data.get("overdue"):

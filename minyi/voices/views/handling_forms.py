@@ -86,6 +86,7 @@ class SuperviseForm(forms.Form):
 
 class InboxFilters(forms.Form):
     state = forms.ChoiceField(label=_("状态"), required=False)
+    include_closed = forms.BooleanField(label=_("包括已办结"), required=False)
     overdue = forms.BooleanField(label=_("只看超期"), required=False)
     supervised = forms.BooleanField(label=_("只看督办"), required=False)
     channel = forms.ChoiceField(label=_("渠道"), required=False)
