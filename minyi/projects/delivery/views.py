@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from minyi.core.actors import Actor
@@ -26,7 +27,9 @@ from minyi.core.models import Attachment, ProcessInstance
 from minyi.core.scope import scope_q
 from minyi.projects.delivery.actions import (
     MILESTONE_PROCESS,
+    MilestoneInput,
     PaymentInput,
+    do_add_milestone,
     do_add_photo,
     do_file_problem,
     do_record_payment,
@@ -148,7 +151,8 @@ def file_problem(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["POST"])
 def manage(request: HttpRequest, pk: int) -> HttpResponse:
-    """One endpoint for the managers' small forms (progress, payment, photo); errors come back in the page."""
+    """One endpoint for the managers' small forms (milestone, progress, payment, photo); errors come back
+    in the page."""
     delivery = _delivery(pk)
     person = current_person(request)
     if not person.has_perm("projects.manage_delivery", delivery):
@@ -161,17 +165,17 @@ def manage(request: HttpRequest, pk: int) -> HttpResponse:
                 pk=request.POST.get("milestone") or 0, delivery=delivery
             ).first()
             if milestone is None:
-                raise ActionError("milestone_unknown", "请选择节点")
+                raise ActionError("milestone_unknown", _("请选择节点"))
             try:
                 percent = int(request.POST.get("progress", ""))
             except ValueError:
-                raise ActionError("progress_invalid", "进度必须是0到99的整数") from None
+                raise ActionError("progress_invalid", _("进度必须是0到99的整数")) from None
             do_report_progress(milestone, percent, note=request.POST.get("note", ""), actor=actor)
         elif form == "payment":
             try:
                 paid_on = dt.date.fromisoformat(request.POST.get("paid_on", ""))
             except ValueError:
-                raise ActionError("paid_on_invalid", "请填写支付日期") from None
+                raise ActionError("paid_on_invalid", _("请填写支付日期")) from None
             do_record_payment(
                 delivery,
                 PaymentInput(
@@ -183,10 +187,21 @@ def manage(request: HttpRequest, pk: int) -> HttpResponse:
                 document=request.FILES.get("document"),
                 actor=actor,
             )
+        elif form == "milestone":
+            try:
+                start = dt.date.fromisoformat(request.POST.get("planned_start", ""))
+                end = dt.date.fromisoformat(request.POST.get("planned_end", ""))
+            except ValueError:
+                raise ActionError("planned_dates_invalid", _("请填写计划开始和完成日期")) from None
+            weight = request.POST.get("weight", "1")
+            if not weight.isdigit():
+                raise ActionError("weight_invalid", _("权重必须是正整数"))
+            title = request.POST.get("title", "").strip()
+            do_add_milestone(delivery, MilestoneInput(title, start, end, int(weight)), actor=actor)
         elif form == "photo":
             photo = request.FILES.get("photo")
             if photo is None:
-                raise ActionError("photo_required", "请选择照片")
+                raise ActionError("photo_required", _("请选择照片"))
             do_add_photo(delivery, photo, actor=actor)
     except ActionError as exc:
         return redirect(

@@ -117,3 +117,29 @@ def test_fund_and_village_pages(tree: Any, people: dict[str, Any]) -> None:
     body = Client().get(f"/projects/selfbuild/{round_.pk}/").content.decode()
     assert "民议" in body and "硬化入户路" in body
     assert logged_in(people["township"]).get("/projects/delivery/supervision/").status_code == 200
+
+
+def test_milestone_form_adds_a_scheduled_milestone(delivery: Delivery, people: dict[str, Any]) -> None:
+    from minyi.core.models import Event
+    from minyi.projects.delivery.models import Milestone
+
+    url = f"/projects/delivery/{delivery.pk}/manage/"
+    staff = logged_in(people["township"])
+    before = Milestone.objects.filter(delivery=delivery).count()
+    assert "添加节点" in staff.get(f"/projects/delivery/{delivery.pk}/").content.decode()
+    empty = {"form": "milestone", "title": "基础施工", "planned_start": "", "planned_end": ""}
+    bad = staff.post(url, empty, follow=True)
+    assert "请填写计划开始和完成日期" in bad.content.decode()
+    assert Milestone.objects.filter(delivery=delivery).count() == before
+    staff.post(
+        url,
+        {**empty, "planned_start": "2026-03-01", "planned_end": "2026-04-30", "weight": "2"},
+    )
+    added = Milestone.objects.filter(delivery=delivery, title="基础施工").get()
+    assert added.weight == 2 and Milestone.objects.filter(delivery=delivery).count() == before + 1
+    chain = f"projects.milestone:{added.pk}"
+    assert Event.objects.filter(chain=chain, action="project_milestone.schedule", public=True).exists()
+    refused = logged_in(people["finance"]).post(
+        url, {"form": "milestone", "title": "x", "planned_start": "2026-03-01", "planned_end": "2026-04-30"}
+    )
+    assert refused.status_code == 403 and Milestone.objects.filter(delivery=delivery).count() == before + 1
