@@ -54,6 +54,25 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
+def signed_in_page(browser: Any, live_server: Any) -> Any:
+    """A function: sign `person` in through the login page at `viewport` (zh-CN), open `url` (a path),
+    check it answered 200, and return the Playwright page."""
+
+    def open_page(person: Person, viewport: dict[str, int], password: str, url: str) -> Any:
+        page = browser.new_context(viewport=viewport, locale="zh-CN").new_page()
+        page.goto(f"{live_server.url}/login/")
+        page.get_by_label("用户名").fill(person.username)
+        page.get_by_label("密码").fill(password)
+        page.get_by_role("button", name="登录").click()
+        page.wait_for_url(f"{live_server.url}/workbench/")
+        response = page.goto(f"{live_server.url}{url}")
+        assert response is not None and response.status == 200, url
+        return page
+
+    return open_page
+
+
+@pytest.fixture
 def system() -> Actor:
     return Actor.system()
 

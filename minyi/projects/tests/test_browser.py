@@ -69,7 +69,7 @@ def scene(tree: Any, make_person: Any) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("width", ["phone", "desktop"])
-def test_pages_fit_and_render(live_server: Any, browser: Any, scene: dict[str, Any], width: str) -> None:
+def test_pages_fit_and_render(signed_in_page: Any, scene: dict[str, Any], width: str) -> None:
     pages = [
         ("resident", "/projects/?year=2026", "year"),
         ("resident", f"/projects/rounds/{scene['budget'].pk}/", "results"),
@@ -77,16 +77,8 @@ def test_pages_fit_and_render(live_server: Any, browser: Any, scene: dict[str, A
     ]
     SHOTS.mkdir(parents=True, exist_ok=True)
     for who, url, name in pages:
-        context = browser.new_context(viewport=VIEWPORTS[width], locale="zh-CN")
-        page = context.new_page()
-        page.goto(f"{live_server.url}/login/")
-        page.get_by_label("用户名").fill(scene[who].username)
-        page.get_by_label("密码").fill(PASSWORD)
-        page.get_by_role("button", name="登录").click()
-        page.wait_for_url(f"{live_server.url}/workbench/")
-        response = page.goto(f"{live_server.url}{url}")
-        assert response is not None and response.status == 200, url
+        page = signed_in_page(scene[who], VIEWPORTS[width], PASSWORD, url)
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{url} is {overflow}px wider than the viewport"
         page.screenshot(path=str(SHOTS / f"projects-{name}-{width}.png"), full_page=True)
-        context.close()
+        page.context.close()
