@@ -9,25 +9,8 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from minyi.ballots.actions import do_cast_ballot
 from minyi.core.actors import Actor
 from minyi.core.models import Person
-from minyi.projects.actions.projects import (
-    RecommendationInput,
-    ScreeningInput,
-    do_recommend_project,
-    do_screen_project,
-)
-from minyi.projects.actions.rounds import (
-    RoundInput,
-    do_close_vote,
-    do_create_round,
-    do_open_vote,
-    do_publish_round,
-    do_shortlist,
-    do_start_consulting,
-    do_start_screening,
-)
 from minyi.projects.delivery.actions import (
     MilestoneInput,
     do_add_milestone,
@@ -36,6 +19,7 @@ from minyi.projects.delivery.actions import (
 )
 from minyi.projects.delivery.models import Delivery
 from minyi.projects.models import Project, ProjectStatus
+from minyi.projects.tests.round_support import round_through
 
 
 def act(person: Person) -> Actor:
@@ -69,41 +53,17 @@ def cast_fixture(tree: Any, make_person: Any) -> Cast:
 def elect(
     tree: Any, cast: Cast, titles: tuple[str, ...] = ("金沙社区路灯改造", "金沙社区健身广场")
 ) -> list[Project]:
-    """A one-seat round on the township: every deputy votes for the first project, which is elected."""
-    round_ = do_create_round(
-        RoundInput(
-            unit=tree.township,
-            year=2026,
-            title=f"2026年青云街道民生实事（{titles[0]}）",
-            seats=len(titles) - 1,
-        ),
-        actor=act(cast.township),
+    """A round on the township: every deputy votes for all but the last project, which are elected."""
+    round_, _projects = round_through(
+        "published",
+        tree,
+        staff=cast.township,
+        station=cast.station,
+        deputies=cast.deputies,
+        titles=titles,
+        seats=len(titles) - 1,
+        title=f"2026年青云街道民生实事（{titles[0]}）",
     )
-    projects = [
-        do_recommend_project(
-            round_,
-            RecommendationInput(
-                title=t,
-                description="理由",
-                unit=tree.community,
-                cost="100000",
-                place="金沙社区",
-                beneficiaries=800,
-            ),
-            actor=act(cast.station),
-        )
-        for t in titles
-    ]
-    round_ = do_start_screening(round_, actor=act(cast.township))
-    for p in projects:
-        do_screen_project(p, ScreeningInput(include=True, reason="符合条件"), actor=act(cast.station))
-    round_ = do_start_consulting(round_, actor=act(cast.township))
-    round_ = do_shortlist(round_, projects, actor=act(cast.township))
-    round_ = do_open_vote(round_, actor=act(cast.township), electorate=cast.deputies)
-    for deputy in cast.deputies:
-        do_cast_ballot(round_.poll, [str(p.pk) for p in projects[:-1]], actor=act(deputy))
-    round_ = do_close_vote(round_, actor=act(cast.township))
-    do_publish_round(round_, actor=act(cast.township))
     elected = list(Project.objects.filter(round=round_, status=ProjectStatus.ELECTED).order_by("pk"))
     assert len(elected) == len(titles) - 1
     return elected

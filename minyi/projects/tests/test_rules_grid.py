@@ -14,23 +14,14 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
-from minyi.ballots.actions import do_cast_ballot
 from minyi.core.models import Person
 from minyi.projects.actions.projects import (
     RecommendationInput,
-    ScreeningInput,
     do_recommend_project,
-    do_screen_project,
 )
 from minyi.projects.actions.rounds import (
     RoundInput,
-    do_close_vote,
     do_create_round,
-    do_open_vote,
-    do_publish_round,
-    do_shortlist,
-    do_start_consulting,
-    do_start_screening,
 )
 from minyi.projects.fund.actions import do_create_fund
 from minyi.projects.models import Project, Round
@@ -41,6 +32,7 @@ from minyi.projects.selfbuild.actions import (
     do_create_selfbuild,
     do_record_discussion,
 )
+from minyi.projects.tests.round_support import round_through
 from minyi.projects.tests.test_rounds import actor
 
 pytestmark = pytest.mark.django_db
@@ -95,46 +87,10 @@ def people(tree: Any, make_person: Any) -> dict[str, Person]:
 
 
 def round_at(state: str, tree: Any, people: dict[str, Person]) -> Round:
-    staff = actor(people["township"])
-    round_ = do_create_round(
-        RoundInput(unit=tree.township, year=2026, title="民生实事", seats=1), actor=staff
+    round_, _projects = round_through(
+        state, tree, staff=people["township"], station=people["station"], deputies=[people["deputy"]]
     )
-    if state == "collecting":
-        return round_
-    projects = [
-        do_recommend_project(
-            round_,
-            RecommendationInput(
-                title=f"项目{i}",
-                description="理由",
-                unit=tree.community,
-                cost="1000",
-                place="金沙",
-                beneficiaries=9,
-            ),
-            actor=actor(people["station"]),
-        )
-        for i in range(2)
-    ]
-    round_ = do_start_screening(round_, actor=staff)
-    if state == "screening":
-        return round_
-    for p in projects:
-        do_screen_project(p, ScreeningInput(include=True, reason="可行"), actor=actor(people["station"]))
-    round_ = do_start_consulting(round_, actor=staff)
-    if state == "consulting":
-        return round_
-    round_ = do_shortlist(round_, projects, actor=staff)
-    if state == "shortlisted":
-        return round_
-    round_ = do_open_vote(round_, actor=staff, electorate=[people["deputy"]])
-    if state == "voting":
-        return round_
-    do_cast_ballot(round_.poll, [str(projects[0].pk)], actor=actor(people["deputy"]))
-    round_ = do_close_vote(round_, actor=staff)
-    if state == "counted":
-        return round_
-    return do_publish_round(round_, actor=staff)
+    return round_
 
 
 GRID = [(rule, who, state) for rule in ROUND_RULES for who in PEOPLE for state in STATES]
