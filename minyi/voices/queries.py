@@ -42,10 +42,10 @@ AREA_ROLES = TERRITORIAL_ROLES | READ_ONLY_ROLES
 ALL_VIEW_ROLES = HANDLER_ROLES | READ_ONLY_ROLES
 
 
-# A voice whose handling is not finished: its process instance is not in a final state. Every action
-# that ends the handling (feedback, decline, merge, closing a suggestion) also sets `closed_at`, and a
-# final state has no way out, so `closed_at IS NULL` holds for every open item: it lets the partial
-# indexes `voice_open_unit`/`voice_open_dept` find the candidates; the instance decides.
+# A voice whose handling is not finished: its process instance is not in a final state. `closed_at`
+# follows the instance (the closing actions set it, and `minyi.voices.closed_at` covers the sweep and
+# overrides), so `closed_at IS NULL` holds exactly for open items: it lets the partial indexes
+# `voice_open_unit`/`voice_open_dept` find the candidates; the instance decides.
 OPEN = Q(closed_at__isnull=True, instance__is_final=False)
 
 

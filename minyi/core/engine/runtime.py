@@ -23,6 +23,7 @@ from minyi.core.calendar import deadline_after
 from minyi.core.engine.definitions import ProcessDefinition, TransitionDef
 from minyi.core.engine.inputs import clean_inputs
 from minyi.core.engine.registry import current_definition, ensure_stored, get_definition
+from minyi.core.engine.signals import state_entered
 from minyi.core.errors import ActionError, Conflict, NotFound, NotPermitted
 from minyi.core.models import Person, ProcessInstance, RoleGrant, Unit
 from minyi.core.record.write import record_event
@@ -64,8 +65,10 @@ def relational_roles_of(subject: Any, person: Person | None) -> set[str]:
 def enter_state(
     instance: ProcessInstance, definition: ProcessDefinition, state: str, at: dt.datetime
 ) -> None:
-    """Set every field that follows from being in `state` since `at` (caller saves)."""
+    """Set every field that follows from being in `state` since `at` (caller saves); tells the
+    subject's app (`signals.state_entered`)."""
     state_def = definition.states[state]
+    was_final = instance.is_final
     instance.state = state
     instance.state_entered_at = at
     instance.deadline_at = (
@@ -76,6 +79,14 @@ def enter_state(
     instance.awaiting_roles = "" if state_def.final else wrap_roles(definition.awaiting_roles(state))
     instance.overdue_steps_applied = 0
     instance.is_final = state_def.final
+    state_entered.send(
+        sender=ProcessInstance,
+        instance=instance,
+        state=state,
+        final=state_def.final,
+        was_final=was_final,
+        at=at,
+    )
 
 
 STATE_FIELDS = [

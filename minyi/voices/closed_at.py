@@ -1,0 +1,38 @@
+"""`Voice.closed_at` follows the item's process instance: set when it enters a final state, cleared if a
+manager's override takes it out of one.
+
+The actions that end the handling (feedback, decline, merge, closing a suggestion) set `closed_at`
+themselves; this receiver of the engine's `state_entered` covers the steps no voices action takes —
+the sweep closing a reply nobody rated (`replied` overdue → `closed`) and the recorded override — so
+`closed_at IS NULL` holds exactly for open items, which the inbox's partial indexes rely on
+(`minyi.voices.queries.OPEN`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from minyi.core.models import ProcessInstance
+from minyi.voices.models import Voice
+
+SUBJECT_TYPE = "voices.voice"
+
+
+def sync_closed_at(
+    sender: Any,
+    *,
+    instance: ProcessInstance,
+    final: bool,
+    was_final: bool,
+    at: dt.datetime,
+    **kwargs: Any,
+) -> None:
+    """Receiver of `minyi.core.engine.signals.state_entered` (connected in VoicesConfig.ready)."""
+    if instance.pk is None or instance.subject_type != SUBJECT_TYPE or final == was_final:
+        return  # being started, not a voice, or no change between open and finished: nothing to write
+    voices = Voice.objects.filter(instance_id=instance.pk)
+    if final:
+        voices.filter(closed_at__isnull=True).update(closed_at=at)
+    else:
+        voices.update(closed_at=None)
