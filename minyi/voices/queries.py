@@ -67,16 +67,20 @@ def _reasons(person: Person, *, per_row: bool, open_only: bool = False) -> list[
     `open_only` narrows every reason to items whose process instance is not final (the inbox's
     default), so each part of the id UNION reads open items only; the set is the visible set ∩ open.
 
-    Unit conditions are `unit IN (units in scope)`: the unit path index finds the units, then the
-    voice's key index its voices. The one difference between the two shapes is the handling unit:
-    `per_row` tests the instance's unit (a hash lookup per voice, for filters over a few rows or
-    scopes holding most of them); otherwise the voice is found from its instance's key.
+    `per_row` (search: a filter tested on the rows the full-text index yields, newest first) tests
+    each reason on the row itself: the unit's (or the handling unit's) path against the scope's
+    ranges, one key lookup per row, whatever the size of the scope — a list of a city's 200,000
+    units would cost more to build than the search. Otherwise (lists) the conditions are
+    `unit IN (units in scope)`: the unit path index finds the units, then the voice's key index its
+    voices; the handling unit's voices are found from their instances' key.
     """
     reasons = [Q(submitter=person)]
     for roles, field in _REACH:
         if not scope_roots(person, roles):
             continue
-        if field == "instance__unit" and not per_row:
+        if per_row:
+            reasons.append(scope_q(person, roles, field=f"{field}__path"))
+        elif field == "instance__unit":
             instances = ProcessInstance.objects.filter(scope_q(person, roles))
             reasons.append(Q(instance__in=instances.filter(is_final=False) if open_only else instances))
         else:

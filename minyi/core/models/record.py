@@ -42,7 +42,10 @@ class Event(models.Model):
         constraints = [models.UniqueConstraint(fields=["chain", "seq"], name="event_chain_seq")]
         indexes = [
             models.Index(fields=["subject_type", "subject_id", "seq"], name="event_subject"),
-            models.Index(fields=["public", "occurred_at"], name="event_public_time"),
+            # The public record, newest first: a partial index, because Django writes `public=True`
+            # as the bare column (`WHERE "public"`), which SQLite matches to a partial index's
+            # condition but not to a leading `public` column of a composite one.
+            models.Index(fields=["occurred_at"], condition=models.Q(public=True), name="event_public_recent"),
         ]
 
     def __str__(self) -> str:

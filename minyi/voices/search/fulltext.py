@@ -82,4 +82,7 @@ def newest_matches(
     if not tokens:
         return queryset.none()
     table, where, params = _match(tokens, mode)
-    return queryset.extra(tables=[table], where=where, params=params).order_by("-pk")[:limit]
+    # Newest first by the index's own key (FTS5 rowid, the index table's voice id): the full-text
+    # side can then be read in that order and stop at `limit`, instead of sorting every match.
+    key = f"{table}.rowid" if connection.vendor == "sqlite" else f"{table}.voice_id"
+    return queryset.extra(tables=[table], where=where, params=params, order_by=[f"-{key}"])[:limit]
