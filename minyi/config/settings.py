@@ -196,8 +196,11 @@ MINYI_VOICE_TRACK_LOCK_MINUTES = env.integer("MINYI_VOICE_TRACK_LOCK_MINUTES", 1
 # hot spots group open items at this similarity (percent) and show clusters of at least this many items.
 MINYI_VOICE_SEARCH_PAGE_SIZE = env.integer("MINYI_VOICE_SEARCH_PAGE_SIZE", 20)
 MINYI_VOICE_SEARCH_MAX_TERMS = env.integer("MINYI_VOICE_SEARCH_MAX_TERMS", 12)
-# Search ranks the newest this-many matches of the query (a common word matches tens of thousands).
-MINYI_VOICE_SEARCH_CANDIDATES = env.integer("MINYI_VOICE_SEARCH_CANDIDATES", 1000)
+# Search ranks the newest this-many matches of the query (a common word matches tens of thousands);
+# the results page then offers the older ones (检索更早的事项), so every match stays reachable.
+MINYI_VOICE_SEARCH_CANDIDATES = env.integer("MINYI_VOICE_SEARCH_CANDIDATES", 300)
+# …found in windows of this many item ids from the newest back, each four times the last.
+MINYI_VOICE_SEARCH_WINDOW = env.integer("MINYI_VOICE_SEARCH_WINDOW", 50_000)
 MINYI_VOICE_SIMILAR_MIN_PERCENT = env.integer("MINYI_VOICE_SIMILAR_MIN_PERCENT", 30)
 MINYI_VOICE_SIMILAR_CANDIDATES = env.integer("MINYI_VOICE_SIMILAR_CANDIDATES", 200)
 MINYI_VOICE_HOTSPOT_MIN_PERCENT = env.integer("MINYI_VOICE_HOTSPOT_MIN_PERCENT", 35)

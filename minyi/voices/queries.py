@@ -78,8 +78,10 @@ def _reasons(person: Person, *, per_row: bool, open_only: bool = False) -> list[
     for roles, field in _REACH:
         if not scope_roots(person, roles):
             continue
-        if per_row:
+        if per_row and _whole_tree(person, roles):
             reasons.append(scope_q(person, roles, field=f"{field}__path"))
+        elif per_row:
+            reasons.append(Q(**{f"{field}__in": Unit.objects.filter(units_in_scope(person, roles))}))
         elif field == "instance__unit":
             instances = ProcessInstance.objects.filter(scope_q(person, roles))
             reasons.append(Q(instance__in=instances.filter(is_final=False) if open_only else instances))
@@ -97,9 +99,9 @@ def _is_live(person: Person | None) -> bool:
     return person is not None and person.is_authenticated and person.is_active
 
 
-def _whole_tree(person: Person) -> bool:
-    """Does `person` see everything under a root of the tree (a city leader, say)?"""
-    return any(len(root) == Unit.steplen for root in scope_roots(person, ALL_VIEW_ROLES))
+def _whole_tree(person: Person, roles: frozenset[str] | str = ALL_VIEW_ROLES) -> bool:
+    """Does `person` see everything under a root of the tree (a city leader, say), by one of `roles`?"""
+    return any(len(root) == Unit.steplen for root in scope_roots(person, roles))
 
 
 def visible_q(person: Person | None) -> Q:

@@ -23,7 +23,6 @@ from minyi.voices.insights_labels import state_title
 from minyi.voices.models import Category
 from minyi.voices.queries import AREA_ROLES
 from minyi.voices.search import search_voices
-from minyi.voices.search.query import snippet
 from minyi.voices.similarity import similar_open_voices
 from minyi.voices.views.insights import MAX_QUERY_CHARS, MAX_SIMILAR_TEXT_CHARS, PERIODS, showcase_voices
 
@@ -48,6 +47,8 @@ class SearchOut(Schema):
     tokens: list[str]
     page: int
     has_next: bool
+    # Only the newest matches are ranked; pass this as `before` for the older ones (null: none left).
+    older_before: int | None
     items: list[SearchHitOut]
 
 
@@ -56,21 +57,25 @@ def search(
     request: HttpRequest,
     q: Annotated[Text, Field(min_length=1, max_length=MAX_QUERY_CHARS)],
     page: Annotated[int, Field(ge=1, le=9999)] = 1,
+    before: Annotated[int | None, Field(ge=1)] = None,
 ) -> SearchOut:
     """Full-text search (jieba-segmented, every word must match) over the voices the caller may see;
-    anonymous callers search published items only. Best match first; personal data masked."""
-    results = search_voices(optional_person(request), q, page=page)
+    anonymous callers search published items only. Best match first among the newest
+    `MINYI_VOICE_SEARCH_CANDIDATES` matches (older than item `before` when given); `older_before`
+    continues with the older ones. Personal data masked."""
+    results = search_voices(optional_person(request), q, page=page, before=before)
     return SearchOut(
         query=results.query,
         tokens=results.tokens,
         page=results.page,
         has_next=results.has_next,
+        older_before=results.older_before,
         items=[
             SearchHitOut(
                 id=hit.voice.pk,
                 tracking_code=hit.voice.tracking_code,
-                title=mask_text(hit.voice.title),
-                snippet=snippet(mask_text(hit.voice.content), results.tokens),
+                title=hit.title,
+                snippet=hit.snippet,
                 category=hit.voice.category.name,
                 unit=hit.voice.unit.name,
                 state=getattr(hit.voice, "state", "") or "",

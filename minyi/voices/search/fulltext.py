@@ -11,13 +11,16 @@ import re
 from collections.abc import Sequence
 from typing import Literal
 
+from django.conf import settings
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 
-from minyi.voices.models import Voice
+from minyi.voices.models import Voice, VoiceSearchIndex
 from minyi.voices.search.schema import FTS_TABLE, INDEX_TABLE, PG_VECTOR
 
 _SAFE = re.compile(r"^\w+$")
+# Windows of the newest item ids searched one by one before the rest in one query (newest_matches).
+WINDOWS = 4
 Mode = Literal["all", "any"]
 
 
@@ -45,7 +48,11 @@ def _match(tokens: Sequence[str], mode: Mode) -> tuple[str, list[str], list[str]
             [tsquery(tokens, mode)],
         )
     if connection.vendor == "sqlite":
-        return FTS_TABLE, [f"{FTS_TABLE}.rowid = {voice_id}", f"{FTS_TABLE} MATCH %s"], [fts5_query(tokens, mode)]
+        return (
+            FTS_TABLE,
+            [f"{FTS_TABLE}.rowid = {voice_id}", f"{FTS_TABLE} MATCH %s"],
+            [fts5_query(tokens, mode)],
+        )
     raise NotImplementedError(f"voice search has no backend for {connection.vendor}")
 
 
@@ -70,19 +77,49 @@ def matching(queryset: QuerySet[Voice], tokens: Sequence[str], mode: Mode = "all
 
 
 def newest_matches(
-    queryset: QuerySet[Voice], tokens: Sequence[str], limit: int, mode: Mode = "all"
-) -> QuerySet[Voice]:
-    """The `limit` newest voices of `queryset` that match, unranked: the candidates to rank.
+    queryset: QuerySet[Voice],
+    tokens: Sequence[str],
+    limit: int,
+    mode: Mode = "all",
+    *,
+    before: int | None = None,
+    window: int | None = None,
+) -> list[int]:
+    """Ids of the `limit` newest voices of `queryset` (older than `before`) that match, newest first,
+    unranked: the candidates to rank.
 
     A common word matches a large share of a city's items (路灯: 8 %); ranking every match before the
-    first page costs a rank computation per match. The newest matches are found by key order instead,
-    and only they are ranked, so a search costs about the same at a million items as at a thousand.
+    first page costs a rank computation per match. The newest matches are read instead, in windows of
+    `MINYI_VOICE_SEARCH_WINDOW` voice ids from the newest back (at most `WINDOWS` of them, then all
+    that is older in one query, so a rare word costs a few cheap queries): within a window the
+    database walks the index's key order or intersects the full-text index with the key range, and
+    whichever it picks, the work is bounded by the window. One unbounded query lets a misestimate —
+    two words that nearly always occur together, such as 垃圾 and 清运, are estimated as if
+    independent — fetch and join every match before sorting.
     """
     tokens = _checked(tokens)
     if not tokens:
-        return queryset.none()
+        return []
     table, where, params = _match(tokens, mode)
-    # Newest first by the index's own key (FTS5 rowid, the index table's voice id): the full-text
-    # side can then be read in that order and stop at `limit`, instead of sorting every match.
+    # The index's own key (FTS5 rowid, the index table's voice id), so the full-text side is read in
+    # key order and the range applies to it directly.
     key = f"{table}.rowid" if connection.vendor == "sqlite" else f"{table}.voice_id"
-    return queryset.extra(tables=[table], where=where, params=params, order_by=[f"-{key}"])[:limit]
+    top = VoiceSearchIndex.objects.aggregate(top=Max("voice_id"))["top"]
+    if top is None:
+        return []
+    high = min(top + 1, before) if before is not None else top + 1
+    span = window or settings.MINYI_VOICE_SEARCH_WINDOW
+    found: list[int] = []
+    for round_ in range(WINDOWS + 1):
+        if high <= 0 or len(found) >= limit:
+            break
+        low = max(0, high - span) if round_ < WINDOWS else 0
+        rows = queryset.extra(
+            tables=[table],
+            where=[*where, f"{key} >= %s", f"{key} < %s"],
+            params=[*params, low, high],
+            order_by=[f"-{key}"],
+        ).values_list("pk", flat=True)[: limit - len(found)]
+        found.extend(rows)
+        high = low
+    return found

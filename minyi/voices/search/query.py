@@ -24,7 +24,9 @@ SNIPPET_CHARS = 80
 @dataclass(frozen=True)
 class SearchHit:
     voice: Voice  # annotated with `state` (the process state) and `search_rank`
-    title_html: SafeString  # masked, escaped, matched terms in <mark>
+    title: str  # masked plain text (the API's)
+    snippet: str
+    title_html: SafeString  # the same, escaped, matched terms in <mark> (the page's)
     snippet_html: SafeString
 
 
@@ -35,6 +37,10 @@ class SearchPage:
     hits: list[SearchHit]
     page: int
     has_next: bool
+    # Only the newest MINYI_VOICE_SEARCH_CANDIDATES matches are ranked. When there may be older ones,
+    # this is the `before` that searches them (the oldest ranked item's id); None when none are left.
+    older_before: int | None = None
+    before: int | None = None
 
 
 def _term_pattern(tokens: Sequence[str]) -> re.Pattern[str] | None:
@@ -68,23 +74,33 @@ def snippet(text: str, tokens: Sequence[str], width: int = SNIPPET_CHARS) -> str
 
 
 def search_voices(
-    person: Person | None, text: str, *, page: int = 1, per_page: int | None = None, public_only: bool = False
+    person: Person | None,
+    text: str,
+    *,
+    page: int = 1,
+    per_page: int | None = None,
+    public_only: bool = False,
+    before: int | None = None,
 ) -> SearchPage:
-    """The voices `person` may see that contain every word of `text`, best match first (among the
-    newest `MINYI_VOICE_SEARCH_CANDIDATES` matches: a search for a common word ranks the recent items).
+    """The voices `person` may see that contain every word of `text`, best match first among the
+    newest `MINYI_VOICE_SEARCH_CANDIDATES` matches (`before`: among the newest older than that item);
+    `older_before` continues further back, so every match can be reached.
 
     Anonymous callers (and `public_only`) search published items only. Titles and snippets are masked
-    (phone and ID numbers) whoever asks: the result list is an overview; the item page shows details.
+    (phone and ID numbers, names) whoever asks: the result list is an overview; the item page shows
+    details.
     """
     per_page = per_page or settings.MINYI_VOICE_SEARCH_PAGE_SIZE
     page = max(1, page)
     tokens = query_tokens(text)[: settings.MINYI_VOICE_SEARCH_MAX_TERMS]
     scope = public_voices() if public_only else searchable_voices(person)
-    # Best match first among the newest matches (MINYI_VOICE_SEARCH_CANDIDATES of them), not among all.
-    # Read as a list first: the full-text clauses name the voice table literally, so inside a subquery
-    # they would be correlated with the outer query's rows.
-    newest = newest_matches(scope, tokens, settings.MINYI_VOICE_SEARCH_CANDIDATES)
-    candidates = list(newest.values_list("pk", flat=True))
+    # Best match first among the newest matches, not among all: a common word matches tens of
+    # thousands of a city's items, and ranking them all costs a rank computation each, while the
+    # newest are read in the full-text index's key order. Read as a list first: the full-text clauses
+    # name the voice table literally, so inside a subquery they would be correlated with the outer rows.
+    limit = settings.MINYI_VOICE_SEARCH_CANDIDATES
+    candidates = newest_matches(scope, tokens, limit, before=before)
+    older_before = min(candidates) if len(candidates) == limit else None
     found = (
         matching(Voice.objects.filter(pk__in=candidates), tokens, mode="all")
         .select_related("category", "unit")
@@ -92,12 +108,25 @@ def search_voices(
     )
     offset = (page - 1) * per_page
     rows = list(found[offset : offset + per_page + 1]) if tokens else []
-    hits = [
-        SearchHit(
-            voice=voice,
-            title_html=highlight(mask_text(voice.title), tokens),
-            snippet_html=highlight(snippet(mask_text(voice.content), tokens), tokens),
-        )
-        for voice in rows[:per_page]
-    ]
-    return SearchPage(query=text, tokens=tokens, hits=hits, page=page, has_next=len(rows) > per_page)
+    hits = [_hit(voice, tokens) for voice in rows[:per_page]]
+    return SearchPage(
+        query=text,
+        tokens=tokens,
+        hits=hits,
+        page=page,
+        has_next=len(rows) > per_page,
+        older_before=older_before,
+        before=before,
+    )
+
+
+def _hit(voice: Voice, tokens: Sequence[str]) -> SearchHit:
+    title = mask_text(voice.title)
+    text = snippet(mask_text(voice.content), tokens)
+    return SearchHit(
+        voice=voice,
+        title=title,
+        snippet=text,
+        title_html=highlight(title, tokens),
+        snippet_html=highlight(text, tokens),
+    )

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from minyi.voices.models import VoiceSearchIndex
+from minyi.voices.models import Voice, VoiceSearchIndex
 from minyi.voices.search import index_tokens, index_voice, query_tokens, reindex_all, search_voices
+from minyi.voices.search.fulltext import newest_matches
 from minyi.voices.search.schema import FTS_TABLE, create_search_schema
 from minyi.voices.tests.search_helpers import category, make_voice
 
@@ -115,7 +116,7 @@ def test_pages_of_results(tree, settings) -> None:  # type: ignore[no-untyped-de
 def test_search_query_count_is_constant(tree, django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
     for n in range(6):
         make_voice(tree.community, f"噪音扰民{n}", "装修噪音", published=True)
-    with django_assert_num_queries(2):  # the newest matching ids, then the ranked page
+    with django_assert_num_queries(3):  # the newest id, the newest matching ids (one window), the ranked page
         assert len(search_voices(None, "噪音").hits) == 6
 
 
@@ -129,3 +130,56 @@ def test_only_the_newest_matches_are_ranked(tree, settings) -> None:  # type: ig
     assert set(found) == {newer[2].pk, newer[3].pk, best.pk}
     assert oldest.pk not in found and newer[0].pk not in found
     assert found[0] == best.pk  # ranked best first within the candidates
+
+
+def test_older_matches_are_reached_by_continuing_before_the_oldest_ranked(tree, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.MINYI_VOICE_SEARCH_CANDIDATES = 3
+    items = [make_voice(tree.community, f"{n}号楼积水", "雨后积水", published=True) for n in range(7)]
+    make_voice(tree.community, "井盖缺失", "井盖", published=True)  # not a match: never in a window
+    seen: list[int] = []
+    before = None
+    windows = 0
+    while True:
+        page = search_voices(None, "积水", before=before)
+        seen += [hit.voice.pk for hit in page.hits]
+        windows += 1
+        if page.older_before is None:
+            break
+        assert page.older_before == min(hit.voice.pk for hit in page.hits)
+        before = page.older_before
+    # Three windows (3 + 3 + 1): every match once, newest window first.
+    assert windows == 3 and sorted(seen) == sorted(v.pk for v in items) and len(seen) == len(set(seen))
+    assert set(seen[:3]) == {v.pk for v in items[4:]}
+
+
+def test_older_matches_on_the_page_and_in_the_api(tree, settings, client) -> None:  # type: ignore[no-untyped-def]
+    settings.MINYI_VOICE_SEARCH_CANDIDATES = 2
+    items = [make_voice(tree.community, f"{n}号楼电梯故障", "电梯经常故障", published=True) for n in range(3)]
+    page = client.get("/voices/search/", {"q": "电梯"})
+    html = page.content.decode()
+    assert page.status_code == 200 and f"before={items[1].pk}" in html and "检索更早的事项" in html
+    older = client.get("/voices/search/", {"q": "电梯", "before": items[1].pk}).content.decode()
+    assert items[0].tracking_code in older and items[2].tracking_code not in older
+    assert "检索更早的事项" not in older
+    api = client.get("/api/v1/voices/search", {"q": "电梯"}).json()
+    assert api["older_before"] == items[1].pk and len(api["items"]) == 2
+    rest = client.get("/api/v1/voices/search", {"q": "电梯", "before": items[1].pk}).json()
+    assert [item["id"] for item in rest["items"]] == [items[0].pk] and rest["older_before"] is None
+    bad = client.get("/api/v1/voices/search", {"q": "电梯", "before": 0})
+    assert bad.status_code == 422 and bad.json()["code"]
+
+
+def test_matches_are_found_window_by_window_newest_first(tree, settings, django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
+    settings.MINYI_VOICE_SEARCH_CANDIDATES = 4
+    settings.MINYI_VOICE_SEARCH_WINDOW = 3  # ids in windows of 3, four windows, then all older ones
+    old = [make_voice(tree.community, f"{n}号楼漏水", "楼顶漏水", published=True) for n in range(3)]
+    for n in range(14):
+        make_voice(tree.community, f"{n}号楼噪音", "装修噪音", published=True)  # no match: empty windows
+    new = make_voice(tree.community, "车库漏水", "车库漏水严重", published=True)
+    with django_assert_num_queries(6):  # the newest id, four windows of three ids, then all older ones
+        ids = newest_matches(Voice.objects.all(), ["漏水"], 4)
+    # The newest match from the first window, the older ones only from the last, unbounded query.
+    assert ids == [new.pk, old[2].pk, old[1].pk, old[0].pk]
+    assert newest_matches(Voice.objects.all(), ["漏水"], 2) == [new.pk, old[2].pk]
+    assert newest_matches(Voice.objects.all(), ["漏水"], 4, before=old[2].pk) == [old[1].pk, old[0].pk]
+    assert newest_matches(Voice.objects.all(), ["火箭"], 4) == []

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -47,7 +48,10 @@ def _page_number(raw: str | None) -> int:
 def search(request: HttpRequest) -> HttpResponse:
     person = _person(request)
     query = request.GET.get("q", "").replace("\x00", "").strip()[:MAX_QUERY_CHARS]
-    results = search_voices(person, query, page=_page_number(request.GET.get("page"))) if query else None
+    raw_before = request.GET.get("before", "")
+    before = int(raw_before) if raw_before.isdigit() and 0 < int(raw_before) < 2**62 else None  # older than
+    page = _page_number(request.GET.get("page"))
+    results = search_voices(person, query, page=page, before=before) if query else None
     rows = [
         {
             "hit": hit,
@@ -56,7 +60,13 @@ def search(request: HttpRequest) -> HttpResponse:
         }
         for hit in (results.hits if results else [])
     ]
-    return render(request, "voices/insights/search.html", {"query": query, "results": results, "rows": rows})
+    context = {
+        "query": query,
+        "results": results,
+        "rows": rows,
+        "candidates": settings.MINYI_VOICE_SEARCH_CANDIDATES,
+    }
+    return render(request, "voices/insights/search.html", context)
 
 
 class SimilarForm(forms.Form):
