@@ -49,10 +49,15 @@ class ProcessInstance(models.Model):
         verbose_name = _("流程实例")
         verbose_name_plural = _("流程实例")
         constraints = [
-            models.UniqueConstraint(fields=["process", "subject_type", "subject_id"], name="one_instance_per_subject")
+            models.UniqueConstraint(
+                fields=["process", "subject_type", "subject_id"], name="one_instance_per_subject"
+            )
         ]
         indexes = [
             models.Index(fields=["is_final", "deadline_at"], name="instance_open_deadline"),
+            # Open work by handling unit (inboxes and workbenches of a scope): the few open instances of
+            # a subtree's units, without reading every open instance of the city.
+            models.Index(fields=["unit"], condition=models.Q(is_final=False), name="instance_open_unit"),
             models.Index(fields=["subject_type", "subject_id"], name="instance_subject"),
         ]
 

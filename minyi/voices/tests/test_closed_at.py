@@ -104,3 +104,20 @@ def test_migration_brings_closed_at_in_step(tree, people) -> None:  # type: igno
     entered = ProcessInstance.objects.get(pk=instance_for(closed).pk).state_entered_at
     assert Voice.objects.get(pk=closed.pk).closed_at == entered
     assert Voice.objects.get(pk=open_item.pk).closed_at is None
+
+
+def test_open_work_is_the_same_read_as_a_list_or_as_a_subquery(tree, people, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from minyi.voices import queries
+
+    open_items = [register_voice(tree.community, submitter=people["resident"]) for _ in range(3)]
+    closed = replied_voice(tree, people)
+    step(closed, "feedback", people["resident"], satisfaction="satisfied")
+    as_list = visible_voices(people["community"], open_only=True)
+    assert "IN (SELECT" not in str(as_list.query)  # the ids were read once, the page looks up a list
+    monkeypatch.setattr(queries, "OPEN_IDS_READ_AT_MOST", 2)  # more open items than that: a subquery
+    as_subquery = visible_voices(people["community"], open_only=True)
+    assert "IN (SELECT" in str(as_subquery.query)
+    expected = {v.pk for v in open_items}
+    assert (
+        set(as_list.values_list("pk", flat=True)) == expected == set(as_subquery.values_list("pk", flat=True))
+    )
