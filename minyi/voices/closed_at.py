@@ -31,7 +31,7 @@ def sync_closed_at(
     """Receiver of `minyi.core.engine.signals.state_entered` (connected in VoicesConfig.ready)."""
     if instance.pk is None or instance.subject_type != SUBJECT_TYPE or final == was_final:
         return  # being started, not a voice, or no change between open and finished: nothing to write
-    voices = Voice.objects.filter(instance_id=instance.pk)
+    voices = Voice.objects.filter(pk=instance.subject_id)  # the `voice` or the `suggestion` process
     if final:
         voices.filter(closed_at__isnull=True).update(closed_at=at)
     else:

@@ -1,36 +1,20 @@
-"""Filters on where a voice stands in its `voice` process (the instance's state is the truth)."""
+"""Filters on where a voice stands in its `voice` process (the instance's state is the truth), read
+through `Voice.instance` (a join on its key; suggestions have no `voice` instance and match none)."""
 
 from __future__ import annotations
 
-from django.db.models import CharField, Exists, OuterRef, Q, Subquery
-from django.db.models.functions import Cast
-
-from minyi.core.models import ProcessInstance
-
-VOICE_PROCESS = "voice"
-VOICE_SUBJECT = "voices.voice"
+from django.db.models import F, Q
 
 
 def open_q() -> Q:
     """Items still being handled: their process has not reached a final state (closed, declined, merged)."""
-    instances = ProcessInstance.objects.filter(
-        process=VOICE_PROCESS, subject_type=VOICE_SUBJECT, subject_id=Cast(OuterRef("pk"), CharField()),
-        is_final=False,
-    )  # fmt: skip
-    return Q(Exists(instances))
+    return Q(instance__is_final=False)
 
 
 def in_state_q(*states: str) -> Q:
-    instances = ProcessInstance.objects.filter(
-        process=VOICE_PROCESS, subject_type=VOICE_SUBJECT, subject_id=Cast(OuterRef("pk"), CharField()),
-        state__in=states,
-    )  # fmt: skip
-    return Q(Exists(instances))
+    return Q(instance__state__in=states)
 
 
-def state_subquery() -> Subquery:
+def state_subquery() -> F:
     """Annotate a voice queryset with its process state (`.annotate(state=state_subquery())`)."""
-    instances = ProcessInstance.objects.filter(
-        process=VOICE_PROCESS, subject_type=VOICE_SUBJECT, subject_id=Cast(OuterRef("pk"), CharField())
-    )
-    return Subquery(instances.values("state")[:1])
+    return F("instance__state")
