@@ -29,7 +29,7 @@ from minyi.core.engine.registry import current_definition
 from minyi.core.errors import ActionError
 from minyi.core.masking import mask_name, mask_phone
 from minyi.core.models import Event, ProcessInstance
-from minyi.core.subjects import chain_name, subject_type
+from minyi.core.subjects import chain_name
 from minyi.voices.models import TrackingAttempt, TrackingCounter, Voice
 
 TRACKING_PREFIX = "MY"
@@ -190,9 +190,9 @@ def tracked_view(voice: Voice) -> TrackedVoice:
     """Every step with its time and the office that took it; contact masked; no names of people."""
     definition = current_definition(PROCESS)
     instance = (
-        ProcessInstance.objects.select_related("unit")
-        .filter(process=PROCESS, subject_type=subject_type(voice), subject_id=str(voice.pk))
-        .first()
+        ProcessInstance.objects.select_related("unit").filter(pk=voice.instance_id).first()
+        if voice.instance_id is not None
+        else None
     )
     events = (
         Event.objects.filter(chain=chain_name(voice)).select_related("actor_unit", "unit").order_by("seq")
