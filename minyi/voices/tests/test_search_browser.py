@@ -34,7 +34,8 @@ def data(tree, make_person):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("size", ["desktop", "phone"])
-def test_insight_pages(live_server, browser, data, size) -> None:  # type: ignore[no-untyped-def]
+def test_insight_pages(live_server, browser, data, size, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.MINYI_VOICE_SEARCH_CANDIDATES = 3  # four items match 路灯 (one by its category): one is older
     context = browser.new_context(viewport=SIZES[size], locale="zh-CN")
     page = context.new_page()
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -46,6 +47,14 @@ def test_insight_pages(live_server, browser, data, size) -> None:  # type: ignor
     page.goto(f"{live_server.url}/voices/search/?q=路灯 不亮")
     assert page.locator("mark").first.inner_text() in {"路灯", "不亮"}
     check("search")
+    page.goto(f"{live_server.url}/voices/search/?q=路灯")
+    assert page.locator("ol.results li").count() == 3
+    page.get_by_role("link", name="检索更早的事项").click()
+    page.wait_for_url("**before=**")
+    assert page.locator("ol.results li").count() == 1 and "5栋路灯" in page.locator("ol.results").inner_text()
+    assert page.get_by_role("link", name="检索更早的事项").count() == 0
+    assert page.get_by_role("link", name="回到最新的事项").count() == 1
+    check("search-older")
     page.goto(f"{live_server.url}/voices/showcase/")
     assert "138****5678" in page.content()
     check("showcase")
