@@ -29,7 +29,7 @@ from minyi.core.engine import runtime
 from minyi.core.engine.labels import instance_url
 from minyi.core.errors import ActionError, NotPermitted
 from minyi.core.files import check_upload
-from minyi.core.models import Channel, ProcessInstance, Unit
+from minyi.core.models import Channel, Event, ProcessInstance, Unit
 from minyi.core.models.channels import ChannelCode
 from minyi.core.models.units import UnitKind
 from minyi.core.notify import notify
@@ -400,17 +400,21 @@ def _create(
         external_ref=data.external_ref,
         created_at=received_at,
     )
-    try:
-        with transaction.atomic():
-            voice.save(force_insert=True)
-    except IntegrityError:
-        # Only a replay across a year boundary can get here (two different counter locks).
-        first = replayed(key)
-        if first is None:
-            raise
-        return first
+    if key is None:  # nothing to replay: a failed insert fails the action
+        voice.save(force_insert=True)
+    else:
+        try:
+            with transaction.atomic():
+                voice.save(force_insert=True)
+        except IntegrityError:
+            # Only a replay across a year boundary can get here (two different counter locks).
+            first = replayed(key)
+            if first is None:
+                raise
+            return first
     # The registration event names what came in and how; never the contact (that stays on the row).
-    record_event(
+    # It starts the new item's chain; the process start is appended right behind it.
+    registered = record_event(
         actor=actor,
         action="voices.voice.register" if registered_by is not None else "voices.voice.submit",
         subject=voice,
@@ -428,8 +432,9 @@ def _create(
             **({"external_ref": data.external_ref} if data.external_ref else {}),
             **data.origin,
         },
+        new_chain=True,
     )
-    instance = start_handling(voice, actor=actor)
+    instance = start_handling(voice, actor=actor, after=registered)
     start_milestones(voice, instance)
     index_voice(voice, new=True)
     stored = [do_store_attachment(photo, actor=actor, subject=voice, unit=voice.unit) for photo in photos]
@@ -443,9 +448,20 @@ def _create(
     return IntakeResult(voice=voice, instance=instance, verification_code=code, created=True, photos=stored)
 
 
-def start_handling(voice: Voice, *, actor: Actor) -> ProcessInstance:
-    """Start the `voice` process on the item's unit and link the item to it (`Voice.instance`)."""
-    instance = runtime.start(PROCESS, subject=voice, unit=voice.unit, title=voice.title, actor=actor)
+def start_handling(voice: Voice, *, actor: Actor, after: Event | None = None) -> ProcessInstance:
+    """Start the `voice` process on the item's unit and link the item to it (`Voice.instance`).
+
+    `after`: the item's registration event, when the item was inserted by this same transaction.
+    """
+    instance = runtime.start(
+        PROCESS,
+        subject=voice,
+        unit=voice.unit,
+        title=voice.title,
+        actor=actor,
+        new_subject=after is not None,
+        after=after,
+    )
     voice.instance = instance
     voice.save(update_fields=["instance"])
     return instance
