@@ -3,6 +3,7 @@
     python -m benchmarks.voices --db sqlite                      # 100,000 voices (quick, a few minutes)
     python -m benchmarks.voices --db postgres                    # MINYI_BENCH_POSTGRES_URL, default `bench`
     python -m benchmarks.voices --db sqlite --voices 1000000     # the city-scale variant
+    python -m benchmarks.voices --db postgres --reuse --only-intake --intake-worker  # intake, Huey worker alongside
 
 The database is emptied first (as benchmarks.run does). Voices are inserted in bulk with their
 process instance (linked as `Voice.instance`) and their first public-record event (hashed as `record_event` would), and indexed
@@ -381,7 +382,25 @@ def people(root: Any) -> dict[str, Any]:
     return {"anonymous": None, "township officer": officer, "city leader": leader}
 
 
-def measure(seeded: dict[str, Any], repeats: int, pages: int, requests: int) -> None:
+def measure(
+    seeded: dict[str, Any],
+    repeats: int,
+    pages: int,
+    requests: int,
+    worker: bool = False,
+    only_intake: bool = False,
+) -> None:
+    from benchmarks.voices_http import measure_intake, measure_pages
+
+    communities = seeded["communities"]
+    if not only_intake:
+        measure_lookups(seeded, repeats)
+        measure_pages(seeded["root"], pages)
+    if requests:
+        measure_intake(seeded["root"], communities, requests, worker=worker)
+
+
+def measure_lookups(seeded: dict[str, Any], repeats: int) -> None:
     from minyi.core.models import Unit
     from minyi.voices.search import search_voices
     from minyi.voices.similarity import similar_open_voices
@@ -404,11 +423,6 @@ def measure(seeded: dict[str, Any], repeats: int, pages: int, requests: int) -> 
     found = sum(1 for _ in range(50) if suggest())
     print(f"\nsimilar_open_voices ({repeats} new texts in random communities; {found}/50 got suggestions):")
     print(f"  p50 {r['p50']:7.2f} ms  p95 {r['p95']:7.2f} ms")
-    from benchmarks.voices_http import measure_intake, measure_pages
-
-    measure_pages(seeded["root"], pages)
-    if requests:
-        measure_intake(seeded["root"], communities, requests)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -421,6 +435,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--reuse", action="store_true", help="measure the database a previous run seeded")
     parser.add_argument("--page-repeats", type=int, default=100, help="requests per page and person")
     parser.add_argument("--requests", type=int, default=500, help="intake and bare API requests (0: skip)")
+    parser.add_argument(
+        "--intake-worker", action="store_true", help="run a Huey consumer alongside the intake server"
+    )
+    parser.add_argument("--only-intake", action="store_true", help="skip search and page measurements")
     args = parser.parse_args(argv)
     if args.reuse:
         reuse(args.db)
@@ -433,7 +451,9 @@ def main(argv: list[str] | None = None) -> None:
         f"python {sys.version.split()[0]}"
     )
     if args.reuse:
-        measure(reused(), args.repeats, args.page_repeats, args.requests)
+        measure(
+            reused(), args.repeats, args.page_repeats, args.requests, args.intake_worker, args.only_intake
+        )
         return
     seeded = seed_voices(args.voices)
     print(
@@ -441,7 +461,7 @@ def main(argv: list[str] | None = None) -> None:
         f"index rows) in {seeded['seconds']:.1f} s; voices alone {seeded['voice_seconds']:.1f} s "
         f"= {args.voices / seeded['voice_seconds']:,.0f} voices/s (jieba {seeded['token_seconds']:.1f} s)"
     )
-    measure(seeded, args.repeats, args.page_repeats, args.requests)
+    measure(seeded, args.repeats, args.page_repeats, args.requests, args.intake_worker, args.only_intake)
 
 
 if __name__ == "__main__":

@@ -164,15 +164,23 @@ def _fire(
 
 
 def measure_intake(
-    root: Any, communities: list[tuple[int, str]], count: int, clients: int = 4
+    root: Any, communities: list[tuple[int, str]], count: int, clients: int = 4, worker: bool = False
 ) -> dict[str, float]:
-    """Intake POSTs vs a bare JSON GET on the same 2-thread waitress server, `count` requests each."""
+    """Intake POSTs vs a bare JSON GET on the same 2-thread waitress server, `count` requests each.
+
+    Each POST queues its follow-up (index row, notification of the office) for the Huey worker. With
+    `worker`, a consumer (`python -m minyi.cli worker`, as `minyi demo` starts it) runs alongside the
+    server during both measurements and competes for the CPU, and the time it needs to catch up is
+    reported; without it the queued follow-ups are run here afterwards, outside the timings.
+    """
     from django.db import connection
+    from huey.contrib.djhuey import HUEY
 
     from minyi.core.actions.tokens import do_create_token
     from minyi.core.actors import Actor
     from minyi.core.models.units import subtree_q
-    from minyi.voices.models import Voice
+    from minyi.voices.actions.intake_followup import do_finish_intake
+    from minyi.voices.models import Voice, VoiceSearchIndex
 
     resident = _person("bench-resident", "周居民")
     secret = do_create_token(
@@ -189,6 +197,8 @@ def measure_intake(
                    "place": place, "channel": "web"}  # fmt: skip
         bodies.append(json.dumps(payload, ensure_ascii=False).encode())
     before = Voice.objects.filter(subtree_q(root.path, "unit__path")).count()
+    last_pk = Voice.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    HUEY.flush()  # leftovers of an earlier run (their items are finished below, with this run's)
     connection.close()  # SQLite: let the server write without this process holding anything open
 
     port = _free_port()
@@ -201,6 +211,13 @@ def measure_intake(
     log = Path(os.environ.get("MINYI_VAR_DIR", "/tmp")) / "bench-waitress.log"
     with log.open("wb") as sink:  # a file, not a pipe: a full pipe would block the server
         server = subprocess.Popen(command, env=env, stdout=sink, stderr=subprocess.STDOUT)
+    consumer = None
+    if worker:
+        with log.with_name("bench-worker.log").open("wb") as sink:
+            consumer = subprocess.Popen(
+                [sys.executable, "-m", "minyi.cli", "worker"], env=env, stdout=sink, stderr=subprocess.STDOUT
+            )
+    caught_up = float("nan")
     try:
         for _ in range(300):  # up to 30 s for Django to start
             try:
@@ -222,14 +239,27 @@ def measure_intake(
         intake_seconds, intake = _fire(
             [(f"{base}/api/v1/voices", b) for b in bodies[:count]], headers, clients
         )
+        if consumer is not None:
+            started = time.perf_counter()
+            while HUEY.pending_count() and time.perf_counter() - started < 600:
+                time.sleep(0.2)
+            caught_up = time.perf_counter() - started
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        for process in (server, consumer):
+            if process is None:
+                continue
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
     created = Voice.objects.filter(subtree_q(root.path, "unit__path")).count() - before - 1
+    new_ids = list(Voice.objects.filter(pk__gt=last_pk).values_list("pk", flat=True))
+    followed = VoiceSearchIndex.objects.filter(voice_id__in=new_ids).count()
+    queued = HUEY.pending_count()
+    HUEY.flush()
+    finished = do_finish_intake(new_ids)  # whatever the worker did not do (all of it without one)
     intake_rate, bare_rate = count / intake_seconds, count / bare_seconds
     print(
         f"\nintake API throughput (waitress-serve --threads=2, one process, 127.0.0.1; {count} requests each "
@@ -239,4 +269,14 @@ def measure_intake(
     print(f"  POST /api/v1/voices   {intake_rate:7.1f} req/s  statuses {intake}  ({created} items created)")
     print(f"  server log: {log}")
     print(f"  ratio intake / bare   {intake_rate / bare_rate:7.2f}  (target ≥ 0.3)")
+    if worker:
+        print(
+            f"  huey worker alongside: caught up {caught_up:.1f} s after the last POST; {followed} of "
+            f"{len(new_ids)} new items followed up by it (index row, notification), {queued} tasks left"
+        )
+    else:
+        print(
+            f"  no huey worker: {queued} follow-up tasks queued; run here afterwards "
+            f"({finished.indexed} indexed, {finished.notified} notifications)"
+        )
     return {"intake": intake_rate, "bare": bare_rate, "ratio": intake_rate / bare_rate}

@@ -27,6 +27,7 @@ from minyi.core.models.units import UnitKind
 from minyi.voices.actions import handling
 from minyi.voices.actions.categories import ensure_default_categories
 from minyi.voices.actions.intake import VoiceInput, do_register_voice, do_submit_voice, register_actor
+from minyi.voices.actions.intake_followup import collected_followups
 from minyi.voices.models import Voice
 
 DEMO_VOICES = 300
@@ -224,13 +225,16 @@ def build_demo_voices(seed: int = DEMO_SEED, count: int = DEMO_VOICES) -> DemoVo
     plans = sorted(((b.moment(), index) for index in range(count)), key=lambda plan: plan[0])
     summary = DemoVoices()
     clock = [b.now]
-    with simulated_clock(clock):
+    # Each item is indexed and announced to its office at once, before the simulation moves it on
+    # (what the intake follow-up task does seconds after a real submission).
+    with simulated_clock(clock), collected_followups() as followups:
         for at, index in plans:
             clock[0] = at
             with transaction.atomic():
                 voice, instance = _create(b, index, seed)
                 if voice is None or instance is None:
                     continue
+                followups.flush()
                 summary.created += 1
                 _handle(b, voice, clock)
                 if handling.instance_for(voice).is_final:

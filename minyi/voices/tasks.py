@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from huey.contrib.djhuey import db_task
+from django.conf import settings
+from huey.contrib.djhuey import db_periodic_task, db_task
 
+from minyi.core.schedule import every_minutes
 from minyi.voices.actions.imports import run_import
+from minyi.voices.actions.intake_followup import FollowupResult, do_finish_intake, finish_stalled_intake
 from minyi.voices.search.tasks import reindex_voices
 
 
@@ -13,4 +16,16 @@ def run_voice_import(batch_id: int) -> None:
     run_import(batch_id)
 
 
-__all__ = ["reindex_voices", "run_voice_import"]
+@db_task()
+def finish_intake(voice_ids: list[int]) -> FollowupResult:
+    """Index new items and tell the offices that must accept them (queued when their intake commits)."""
+    return do_finish_intake(voice_ids)
+
+
+@db_periodic_task(every_minutes(settings.MINYI_SWEEP_MINUTES), name="voices.finish_stalled_intake")
+def finish_stalled_intake_task() -> FollowupResult:
+    """The safety net for follow-ups whose task was never queued or died (see intake_followup)."""
+    return finish_stalled_intake()
+
+
+__all__ = ["finish_intake", "finish_stalled_intake_task", "reindex_voices", "run_voice_import"]

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
+from django.db import transaction
 
 from minyi.core.engine.definitions import ProcessDefinition, ProcessDefinitionError, parse_definition
 
@@ -19,6 +20,8 @@ from minyi.core.engine.definitions import ProcessDefinition, ProcessDefinitionEr
 _current: dict[str, ProcessDefinition] = {}
 # Every version ever used in this process, including old ones read back from the database.
 _versions: dict[tuple[str, int], ProcessDefinition] = {}
+# (name, version, digest) known to be stored and committed (see ensure_stored_once).
+_stored: set[tuple[str, int, str]] = set()
 
 
 def display_path(path: Path) -> str:
@@ -130,6 +133,20 @@ def ensure_stored(definition: ProcessDefinition) -> bool:
             f"content (from {stored.source_path}); bump the version",
         )
     return created
+
+
+def ensure_stored_once(definition: ProcessDefinition) -> None:
+    """`ensure_stored` at most once per version and content in this process (what `start` calls).
+
+    Versions are immutable (a changed file must bump its version), so once a version is committed
+    there is nothing left to check; remembered only after the transaction that stored or found it
+    commits, so a rolled-back first start does not leave the version unstored.
+    """
+    key = (definition.name, definition.version, definition.digest)
+    if key in _stored:
+        return
+    ensure_stored(definition)
+    transaction.on_commit(lambda: _stored.add(key))
 
 
 def sync_definitions() -> list[ProcessDefinition]:

@@ -22,10 +22,10 @@ from minyi.core.actors import Actor
 from minyi.core.calendar import deadline_after
 from minyi.core.engine.definitions import ProcessDefinition, TransitionDef
 from minyi.core.engine.inputs import clean_inputs
-from minyi.core.engine.registry import current_definition, ensure_stored, get_definition
+from minyi.core.engine.registry import current_definition, ensure_stored_once, get_definition
 from minyi.core.engine.signals import state_entered
 from minyi.core.errors import ActionError, Conflict, NotFound, NotPermitted
-from minyi.core.models import Person, ProcessInstance, RoleGrant, Unit
+from minyi.core.models import Event, Person, ProcessInstance, RoleGrant, Unit
 from minyi.core.record.write import record_event
 from minyi.core.roles import RELATIONAL_ROLE_BY_CODE
 from minyi.core.scope import has_role
@@ -146,7 +146,6 @@ def responsible_people(instance: ProcessInstance, subject: Any = None) -> list[P
     return list(people.values())
 
 
-@transaction.atomic
 def start(
     process_name: str,
     *,
@@ -155,16 +154,26 @@ def start(
     title: str,
     actor: Actor,
     inputs: Mapping[str, Any] | None = None,
+    new_subject: bool = False,
+    after: Event | None = None,
 ) -> ProcessInstance:
     """Begin one run of `process_name` for `subject`; records `<process>.start`.
 
     Whether the actor may start it is the calling action's question (e.g. anyone may request a role).
+    Runs inside the calling action's transaction (like `record_event`): the action's atomic block
+    makes it all-or-nothing, so start takes no savepoint of its own. A second start for a subject is
+    refused with Conflict having written nothing (the instance insert has its savepoint), unless
+    `new_subject` says the action inserted the subject itself — then no instance can exist and the
+    savepoint is skipped. `after`: the subject's last event, appended by this action
+    (see `record_event`).
     """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("runtime.start must run inside the action's transaction.atomic block")
     try:
         definition = current_definition(process_name)
     except LookupError:
         raise NotFound("process_unknown", _("未知的流程：%(name)s") % {"name": process_name}) from None
-    ensure_stored(definition)
+    ensure_stored_once(definition)
     cleaned = clean_inputs(definition.start_inputs, inputs or {})
     kind, pk = subject_ref(subject)
     instance = ProcessInstance(
@@ -176,17 +185,21 @@ def start(
         unit=unit,
     )
     enter_state(instance, definition, definition.initial, now())
-    try:
-        with transaction.atomic():
-            instance.save(force_insert=True)
-    except IntegrityError:
-        raise Conflict("process_already_started", _("该事项已有进行中的此流程")) from None
+    if new_subject:
+        instance.save(force_insert=True)
+    else:
+        try:
+            with transaction.atomic():
+                instance.save(force_insert=True)
+        except IntegrityError:
+            raise Conflict("process_already_started", _("该事项已有进行中的此流程")) from None
     record_event(
         actor=actor,
         action=f"{definition.name}.start",
         subject=subject,
         unit=unit,
         public=definition.public,
+        after=after,
         data={
             "instance": instance.pk,
             "version": definition.version,

@@ -114,9 +114,10 @@ def test_photos_must_be_images(delivery: Delivery, people: dict[str, Any]) -> No
 
 
 def test_problem_becomes_a_voice_at_the_township(
-    delivery: Delivery, people: dict[str, Any], voices_setup: Any
+    delivery: Delivery, people: dict[str, Any], voices_setup: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    problem = do_file_problem(delivery, "施工围挡占用人行道，老人通行困难", actor=actor(people["rep"]))
+    with django_capture_on_commit_callbacks(execute=True):  # the intake follow-up tells the township
+        problem = do_file_problem(delivery, "施工围挡占用人行道，老人通行困难", actor=actor(people["rep"]))
     voice = problem.voice
     assert voice.unit == delivery.unit and voice.submitter == people["rep"]
     assert "老旧小区路灯改造" in voice.content

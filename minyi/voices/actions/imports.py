@@ -30,6 +30,7 @@ from minyi.voices.actions.import_rows import (
     parse_table,
     read_table,
 )
+from minyi.voices.actions.intake_followup import collected_followups
 from minyi.voices.models import Category, ImportBatch, ImportSource, ImportStatus, Voice
 from minyi.voices.open311.create import NewVoice, create_voice
 
@@ -211,20 +212,29 @@ def run_import(batch_id: int) -> ImportBatch:
     valid = [row for row in batch.rows if row["ok"]]
     units = {u.pk: u for u in Unit.objects.filter(pk__in={row["unit"] for row in valid})}
     categories = {c.pk: c for c in Category.objects.filter(pk__in={row["category"] for row in valid})}
-    try:
-        for row in valid:
-            if _import_row(batch, row, person, units, categories):
-                batch.created_count += 1
-            else:
-                batch.skipped_count += 1
-            batch.processed_rows += 1
-            if batch.processed_rows % PROGRESS_EVERY == 0:
-                _progress(batch)
-    except Exception as failure:  # keep the page informative; the log has the traceback
-        logger.exception("import %s failed at row %s", batch.pk, batch.processed_rows)
-        message = failure.message if isinstance(failure, ActionError) else _("导入中断，请稍后重试")
-        _finish(batch, ImportStatus.FAILED, str(message))
-        return batch
+    # The rows' index entries and notifications are written per progress step in bulk (this already runs
+    # in the worker), not as one queued task per row; the rows created before a failure are finished too.
+    with collected_followups() as followups:
+        try:
+            for row in valid:
+                if _import_row(batch, row, person, units, categories):
+                    batch.created_count += 1
+                else:
+                    batch.skipped_count += 1
+                batch.processed_rows += 1
+                if batch.processed_rows % PROGRESS_EVERY == 0:
+                    followups.flush()
+                    _progress(batch)
+        except Exception as failure:  # keep the page informative; the log has the traceback
+            logger.exception("import %s failed at row %s", batch.pk, batch.processed_rows)
+            try:
+                followups.flush()
+            except Exception:  # finish_stalled_intake picks these rows up
+                logger.exception("import %s: finishing the rows created so far failed", batch.pk)
+            message = failure.message if isinstance(failure, ActionError) else _("导入中断，请稍后重试")
+            _finish(batch, ImportStatus.FAILED, str(message))
+            return batch
+        followups.flush()
     _finish(batch, ImportStatus.DONE, "")
     return batch
 

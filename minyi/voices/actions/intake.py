@@ -1,6 +1,7 @@
 """Intake (V1, O5): a resident submits, or staff register what came by hotline, mailbox, letter, visit,
 reception day or courier visit. Both paths validate the same way, issue a tracking number, store the
-photos, start the `voice` process on the item's unit and tell the offices that must accept it.
+photos and start the `voice` process on the item's unit; right after commit the item is indexed and
+the offices that must accept it are told (intake_followup, a Huey task).
 
 Idempotency: a create may carry a key (API `Idempotency-Key`, a hidden form field). The key is
 stored scoped to the caller; a replay returns the first item — with the same verification code,
@@ -26,15 +27,14 @@ from django.utils.translation import gettext as _
 from minyi.core.actions.files import do_store_attachment
 from minyi.core.actors import Actor
 from minyi.core.engine import runtime
-from minyi.core.engine.labels import instance_url
 from minyi.core.errors import ActionError, NotPermitted
 from minyi.core.files import check_upload
-from minyi.core.models import Channel, ProcessInstance, Unit
+from minyi.core.models import Channel, Event, ProcessInstance, Unit
 from minyi.core.models.channels import ChannelCode
 from minyi.core.models.units import UnitKind
-from minyi.core.notify import notify
 from minyi.core.record.write import record_event
 from minyi.core.scope import active_grants
+from minyi.voices.actions.intake_followup import queue_followup
 from minyi.voices.actions.tracking import (
     lock_tracking_counter,
     new_verification_code,
@@ -43,7 +43,6 @@ from minyi.voices.actions.tracking import (
 )
 from minyi.voices.milestones import start_milestones
 from minyi.voices.models import Category, Voice, VoiceKind
-from minyi.voices.search.index import index_voice
 
 PROCESS = "voice"
 TITLE_MAX = Voice._meta.get_field("title").max_length or 100
@@ -400,17 +399,21 @@ def _create(
         external_ref=data.external_ref,
         created_at=received_at,
     )
-    try:
-        with transaction.atomic():
-            voice.save(force_insert=True)
-    except IntegrityError:
-        # Only a replay across a year boundary can get here (two different counter locks).
-        first = replayed(key)
-        if first is None:
-            raise
-        return first
+    if key is None:  # nothing to replay: a failed insert fails the action
+        voice.save(force_insert=True)
+    else:
+        try:
+            with transaction.atomic():
+                voice.save(force_insert=True)
+        except IntegrityError:
+            # Only a replay across a year boundary can get here (two different counter locks).
+            first = replayed(key)
+            if first is None:
+                raise
+            return first
     # The registration event names what came in and how; never the contact (that stays on the row).
-    record_event(
+    # It starts the new item's chain; the process start is appended right behind it.
+    registered = record_event(
         actor=actor,
         action="voices.voice.register" if registered_by is not None else "voices.voice.submit",
         subject=voice,
@@ -428,24 +431,31 @@ def _create(
             **({"external_ref": data.external_ref} if data.external_ref else {}),
             **data.origin,
         },
+        new_chain=True,
     )
-    instance = start_handling(voice, actor=actor)
+    instance = start_handling(voice, actor=actor, after=registered)
     start_milestones(voice, instance)
-    index_voice(voice, new=True)
     stored = [do_store_attachment(photo, actor=actor, subject=voice, unit=voice.unit) for photo in photos]
-    notify(
-        runtime.responsible_people(instance, voice),
-        kind="voices.new",
-        title=_("新民情事项待受理：%(code)s %(title)s") % {"code": tracking_code, "title": voice.title},
-        body=f"{checked.category.name} · {voice.unit.name}",
-        url=instance_url(instance),
-    )
+    # The index row and the notification of the office that must accept the item follow after commit
+    # (intake_followup): the submitter's answer needs neither.
+    queue_followup(voice)
     return IntakeResult(voice=voice, instance=instance, verification_code=code, created=True, photos=stored)
 
 
-def start_handling(voice: Voice, *, actor: Actor) -> ProcessInstance:
-    """Start the `voice` process on the item's unit and link the item to it (`Voice.instance`)."""
-    instance = runtime.start(PROCESS, subject=voice, unit=voice.unit, title=voice.title, actor=actor)
+def start_handling(voice: Voice, *, actor: Actor, after: Event | None = None) -> ProcessInstance:
+    """Start the `voice` process on the item's unit and link the item to it (`Voice.instance`).
+
+    `after`: the item's registration event, when the item was inserted by this same transaction.
+    """
+    instance = runtime.start(
+        PROCESS,
+        subject=voice,
+        unit=voice.unit,
+        title=voice.title,
+        actor=actor,
+        new_subject=after is not None,
+        after=after,
+    )
     voice.instance = instance
     voice.save(update_fields=["instance"])
     return instance

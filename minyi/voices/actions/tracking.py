@@ -63,11 +63,13 @@ def lock_tracking_counter(year: int) -> int:
     Taken before an idempotency key is looked up, so two concurrent requests with the same key
     cannot both miss the first one's item. Returns the last number taken.
     """
-    # Insert-if-missing never raises on a race (ON CONFLICT DO NOTHING / INSERT OR IGNORE), then lock.
-    TrackingCounter.objects.bulk_create([TrackingCounter(year=year, last=0)], ignore_conflicts=True)
-    last: int = (
-        TrackingCounter.objects.select_for_update().filter(year=year).values_list("last", flat=True).get()
-    )
+    locked = TrackingCounter.objects.select_for_update().filter(year=year).values_list("last", flat=True)
+    last = locked.first()  # one statement once the year has its row
+    if last is None:
+        # The year's first item: insert-if-missing never raises on a race (ON CONFLICT DO NOTHING /
+        # INSERT OR IGNORE), then lock.
+        TrackingCounter.objects.bulk_create([TrackingCounter(year=year, last=0)], ignore_conflicts=True)
+        last = locked.get()
     return last
 
 

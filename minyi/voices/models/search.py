@@ -2,7 +2,8 @@
 
 The database's own full-text engine reads these rows: an FTS5 table kept in step by triggers on SQLite,
 a generated tsvector column with a GIN index on PostgreSQL (see minyi/voices/search/schema.py).
-Rows are written only by `minyi.voices.search.index_voice` / `reindex_all`.
+Rows are written only by `minyi.voices.search.index_voice` / `index_voices` (the intake follow-up) /
+`reindex_all`.
 """
 
 from __future__ import annotations

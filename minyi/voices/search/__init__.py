@@ -1,6 +1,6 @@
 """I3 — Chinese full-text search over voices, one interface on SQLite (FTS5) and PostgreSQL (tsvector).
 
-index_voice(voice)               call after creating an item or changing its text (reply, merge)
+index_voice(voice)               call after changing an item's text (reply, merge); new items: intake follow-up
 reindex_all()                    rebuild everything (also the Huey task `reindex_voices`)
 search_voices(person, text)      scoped, ranked, highlighted, masked results
 matching(queryset, tokens, mode) the vendor-neutral full-text filter other features build on

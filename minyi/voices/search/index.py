@@ -1,8 +1,10 @@
 """Keeping the search index in step with voices.
 
-Whoever creates or changes an item's text calls `index_voice(voice)` inside the same transaction (the
-intake actions after creating, the handling actions after a reply or a merge). `reindex_all()` (and the
-Huey task `reindex_voices`) rebuilds everything, e.g. after a bulk import or a dictionary change.
+Whoever changes an item's text calls `index_voice(voice)` inside the same transaction (the handling
+actions after a reply or a merge); a new item is indexed right after its intake commits, by the
+follow-up task (`minyi/voices/actions/intake_followup.py`, `index_voices`). `reindex_all()` (and the
+Huey task `reindex_voices`) rebuilds everything, e.g. after a dictionary change, and is the safety net
+for rows that are missing.
 """
 
 from __future__ import annotations
@@ -35,15 +37,8 @@ def tokens_of(voice: Voice) -> str:
     return " ".join(index_tokens(voice_text(voice)))
 
 
-def index_voice(voice: Voice, *, new: bool = False) -> VoiceSearchIndex:
-    """Write (or rewrite) the voice's index row; the database's full-text index follows.
-
-    `new`: the voice was created in this transaction, so it has no row yet (one INSERT, no lookup).
-    """
-    if new:
-        return VoiceSearchIndex.objects.create(
-            voice=voice, tokens=tokens_of(voice), indexed_at=timezone.now()
-        )
+def index_voice(voice: Voice) -> VoiceSearchIndex:
+    """Write (or rewrite) the voice's index row; the database's full-text index follows."""
     row, _created = VoiceSearchIndex.objects.update_or_create(
         voice=voice, defaults={"tokens": tokens_of(voice), "indexed_at": timezone.now()}
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 
+from django.db import transaction
 from django.utils import timezone
 
 from minyi.core.actions.channels import ensure_default_channels
@@ -50,5 +51,6 @@ def register_voice(
         wants_public=wants_public,
         created_at=timezone.now(),
     )
-    start_handling(voice, actor=Actor.system())
+    with transaction.atomic():  # as an action would (live-server tests run outside a test transaction)
+        start_handling(voice, actor=Actor.system())
     return voice

@@ -28,14 +28,17 @@ def test_default_categories_are_idempotent(intake, system):
     assert Category.objects.filter(code="roads", name="道路交通").exists()
 
 
-def test_anonymous_submission_issues_number_and_code_starts_process_and_notifies(intake, make_person):
+def test_anonymous_submission_issues_number_and_code_starts_process_and_notifies(
+    intake, make_person, django_capture_on_commit_callbacks
+):
     community_staff = make_person("community_staff", intake.community)
     township_staff = make_person("township_staff", intake.township)
     make_person("community_staff", intake.other_community)  # elsewhere: not told
 
-    result = do_submit_voice(
-        voice_input(intake.community), actor=ANONYMOUS, photos=[photo(), photo(color="blue")]
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the follow-up (index, notification) runs
+        result = do_submit_voice(
+            voice_input(intake.community), actor=ANONYMOUS, photos=[photo(), photo(color="blue")]
+        )
 
     voice = result.voice
     assert TRACKING.match(voice.tracking_code)

@@ -214,31 +214,32 @@ def _png() -> SimpleUploadedFile:
 
 @pytest.mark.usefixtures("channels")
 def test_visit_registers_voices_with_channel_courier(
-    tree: Any, make_person: Any, party: Actor, category: Any
+    tree: Any, make_person: Any, party: Actor, category: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     courier = make_person(name="刘大姐")
     community_staff = make_person("community_staff", tree.community, name="社区书记")
     appoint(courier, tree.community, party)
     actor = Actor(person=courier, role="courier", unit=tree.community)
-    visit = do_log_courier_visit(
-        VisitInput(
-            community=tree.community,
-            heard="3栋住户反映楼道灯坏了，老人夜里出行不便。",
-            household="3栋2单元",
-            category=category,
-            photos=[_png()],
-            voices=[
-                ReportedVoice(
-                    title="3栋楼道灯损坏",
-                    content="楼道灯坏了一周",
-                    category=category,
-                    contact_name="张大爷",
-                    contact_phone="13800000000",
-                )
-            ],
-        ),
-        actor=actor,
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the intake follow-up tells the office
+        visit = do_log_courier_visit(
+            VisitInput(
+                community=tree.community,
+                heard="3栋住户反映楼道灯坏了，老人夜里出行不便。",
+                household="3栋2单元",
+                category=category,
+                photos=[_png()],
+                voices=[
+                    ReportedVoice(
+                        title="3栋楼道灯损坏",
+                        content="楼道灯坏了一周",
+                        category=category,
+                        contact_name="张大爷",
+                        contact_phone="13800000000",
+                    )
+                ],
+            ),
+            actor=actor,
+        )
     voice = visit.voices.get()
     assert (voice.channel.code, voice.registered_by, voice.unit, voice.contact_name) == (
         "courier",
