@@ -244,6 +244,8 @@ MINYI_API_TOKEN_MAX_PER_PERSON = env.integer("MINYI_API_TOKEN_MAX_PER_PERSON", 2
 MINYI_API_TOKEN_TOUCH_SECONDS = env.integer("MINYI_API_TOKEN_TOUCH_SECONDS", 60)
 # Rows shown in each list of the public portal's home page (publicity board, stations, deputies).
 MINYI_PORTAL_LIST_SIZE = env.integer("MINYI_PORTAL_LIST_SIZE", 20)
+# Long public lists (publicity board, showcase) count at most this many rows for their pager.
+MINYI_LIST_COUNT_CAP = env.integer("MINYI_LIST_COUNT_CAP", 10_000)
 
 LOGGING = {
     "version": 1,

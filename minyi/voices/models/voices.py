@@ -131,6 +131,19 @@ class Voice(RelationalPeople, models.Model):
             models.Index(fields=["category", "created_at"], name="voice_category_created"),
             models.Index(fields=["lead_department", "created_at"], name="voice_dept_created"),
             models.Index(fields=["is_published", "created_at"], name="voice_published"),
+            # The publicity board and the showcase, newest first: partial indexes, because Django writes
+            # `is_published=True` as the bare column, which SQLite matches to a partial index's
+            # condition but not to the leading column of `voice_published`.
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(is_published=True, wants_public=True),
+                name="voice_board",
+            ),
+            models.Index(
+                fields=["closed_at"],
+                condition=models.Q(is_published=True, resolution="resolved", satisfaction="satisfied"),
+                name="voice_showcase",
+            ),
             # The inbox's open items by area or lead department (`queries.OPEN`): every action that
             # ends the handling sets `closed_at`, so these hold the few not yet closed.
             models.Index(fields=["unit"], condition=models.Q(closed_at__isnull=True), name="voice_open_unit"),

@@ -237,3 +237,27 @@ def test_workbench_links_to_item_page(tree, staff) -> None:  # type: ignore[no-u
     voice = register_voice(tree.community)
     assert instance_url(instance_for(voice)) == reverse("voices:item", args=[voice.pk])
     assert dt is not None
+
+
+def test_board_pager_counts_at_most_the_cap(client, tree, staff, settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from minyi.voices.views import handling
+
+    monkeypatch.setattr(handling, "BOARD_PAGE_SIZE", 1)
+    voices = [register_voice(tree.community, wants_public=True, title=f"{n}号楼路灯") for n in range(4)]
+    client.force_login(staff)
+    for voice in voices:
+        client.post(reverse("voices:publish", args=[voice.pk]))
+    client.logout()
+    settings.MINYI_LIST_COUNT_CAP = 2  # four published items: the pager says "1 / 2+"
+    assert "1 / 2+" in client.get(reverse("voices:board")).content.decode()
+    settings.MINYI_LIST_COUNT_CAP = 100
+    assert "1 / 4<" in client.get(reverse("voices:board")).content.decode()
+    # Beyond the counted pages the list goes on: "next" while pages are full, every item reachable.
+    settings.MINYI_LIST_COUNT_CAP = 2
+    seen = []
+    for number in range(1, 6):
+        html = client.get(reverse("voices:board"), {"page": number}).content.decode()
+        seen += [v.tracking_code for v in voices if v.tracking_code in html]
+        if f"?page={number + 1}" not in html:
+            break
+    assert sorted(seen) == sorted(v.tracking_code for v in voices) and number == 5  # page 5 is empty

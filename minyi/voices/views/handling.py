@@ -32,6 +32,7 @@ from minyi.core.errors import ActionError
 from minyi.core.http import current_person
 from minyi.core.models import Attachment, Channel, Person
 from minyi.core.models.units import UnitKind
+from minyi.core.paging import CappedPaginator
 from minyi.core.scope import units_in_scope
 from minyi.voices.actions.notes import do_add_note
 from minyi.voices.actions.supervision import do_end_supervision, do_supervise
@@ -392,7 +393,7 @@ def _published() -> QuerySet[Voice]:
 def board(request: HttpRequest) -> HttpResponse:
     """The portal's publicity board (公示栏): published items, personal data masked."""
     queryset = with_handling(_published(), timezone.now()).order_by("-created_at", "-pk")
-    page = Paginator(queryset, BOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(queryset, BOARD_PAGE_SIZE).get_page(request.GET.get("page"))
     titles = _state_titles()
     rows = [masked_public_voice(voice, titles) for voice in page.object_list]
     return render(request, "voices/handling/board.html", {"page": page, "rows": rows})

@@ -8,7 +8,6 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_GET
 from minyi.core.masking import mask_text
 from minyi.core.models import Person, Unit
 from minyi.core.models.units import UnitKind
+from minyi.core.paging import CappedPaginator
 from minyi.core.scope import scope_roots, units_in_scope
 from minyi.voices.hotspots import HotspotFilters, find_hotspots
 from minyi.voices.insights_labels import state_title, voice_url
@@ -155,7 +155,7 @@ def showcase(request: HttpRequest) -> HttpResponse:
     voices = (
         showcase_voices().select_related("category", "unit", "lead_department").order_by("-closed_at", "-pk")
     )
-    page = Paginator(voices, SHOWCASE_PAGE_SIZE).get_page(_page_number(request.GET.get("page")))
+    page = CappedPaginator(voices, SHOWCASE_PAGE_SIZE).get_page(_page_number(request.GET.get("page")))
     rows = [
         {
             "voice": voice,
