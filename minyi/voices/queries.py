@@ -49,8 +49,9 @@ ALL_VIEW_ROLES = HANDLER_ROLES | READ_ONLY_ROLES
 OPEN = Q(closed_at__isnull=True, instance__is_final=False)
 
 
-# Up to this many open visible items are read as a list of ids (visible_voices); beyond, a subquery.
-OPEN_IDS_READ_AT_MOST = 5000
+# Up to this many visible items are read as a list of ids (visible_voices, for the inbox); beyond, a
+# subquery.
+IDS_READ_AT_MOST = 20_000
 
 
 def voice_instances() -> QuerySet[ProcessInstance]:
@@ -137,10 +138,13 @@ def visible_ids(person: Person, *, open_only: bool = False) -> QuerySet[Any, Any
     return first.union(*rest) if rest else first
 
 
-def visible_voices(person: Person | None, *, open_only: bool = False) -> QuerySet[Voice]:
+def visible_voices(
+    person: Person | None, *, open_only: bool = False, read_ids: bool = False
+) -> QuerySet[Voice]:
     """Every voice `person` may see (superusers: all), shaped for lists: the id UNION for a scope
     of part of the tree, the per-row filter for a whole-tree scope (where nearly every row passes).
-    With `open_only`, only those whose handling is not finished (the inbox's default)."""
+    With `open_only`, only those whose handling is not finished (the inbox's default); with `read_ids`
+    (the inbox: a page and its count) the ids are read into a list first, up to `IDS_READ_AT_MOST`."""
     voices = Voice.objects.filter(OPEN) if open_only else Voice.objects.all()
     if person is not None and person.is_authenticated and person.is_superuser:
         return voices
@@ -149,11 +153,12 @@ def visible_voices(person: Person | None, *, open_only: bool = False) -> QuerySe
     if _whole_tree(person):
         return voices.filter(visible_q(person))
     ids = visible_ids(person, open_only=open_only)
-    if open_only:
-        # A scope's open work is small (the items being handled now), so its ids are read once and
-        # the page and its count each look up a short list instead of running the UNION again.
-        found = list(ids.values_list("pk", flat=True)[: OPEN_IDS_READ_AT_MOST + 1])
-        if len(found) <= OPEN_IDS_READ_AT_MOST:
+    if read_ids:
+        # A scope's open work is small (the items being handled now), and even all of a district's
+        # items are a few thousand: their ids are read once, and the page and its count each look up
+        # that list instead of running the UNION again.
+        found = list(ids.values_list("pk", flat=True)[: IDS_READ_AT_MOST + 1])
+        if len(found) <= IDS_READ_AT_MOST:
             return Voice.objects.filter(pk__in=found)
     return Voice.objects.filter(pk__in=ids)
 

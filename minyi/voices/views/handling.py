@@ -86,9 +86,9 @@ def filtered_inbox(person: Person, filters: InboxFilters) -> QuerySet[Voice]:
     if filters.is_bound and not filters.is_valid():
         return Voice.objects.none()
     data = filters.cleaned_data if filters.is_bound else {}
-    queryset = with_handling(visible_voices(person, open_only=_open_only(data)), now).select_related(
-        "category", "channel", "unit"
-    )
+    queryset = with_handling(
+        visible_voices(person, open_only=_open_only(data), read_ids=True), now
+    ).select_related("category", "channel", "unit")
     if data.get("state"):
         queryset = filter_by_instance(queryset, Q(state=data["state"]))
     if data.get("overdue"):
