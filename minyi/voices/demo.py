@@ -24,7 +24,7 @@ from minyi.core.demo import names
 from minyi.core.demo.build import DEMO_ACCOUNTS, DEMO_SEED
 from minyi.core.models import Person, ProcessInstance, Unit
 from minyi.core.models.units import UnitKind
-from minyi.voices.actions import handling
+from minyi.voices.actions import handling, transparency
 from minyi.voices.actions.categories import ensure_default_categories
 from minyi.voices.actions.intake import VoiceInput, do_register_voice, do_submit_voice, register_actor
 from minyi.voices.actions.intake_followup import collected_followups
@@ -35,6 +35,8 @@ DAYS_BACK = 365
 # Only items this recent may still be waiting to be accepted: an office accepts (or the sweep escalates)
 # anything older, so the demo's inboxes show a few days overdue at most, not months.
 UNACCEPTED_WITHIN = dt.timedelta(days=6)
+# Of the answered items whose submitter agreed to publication, this many tenths go on the publicity board.
+PUBLISHED_TENTHS = 7
 
 # (channel, weight); resident channels first.
 CHANNEL_WEIGHTS = (
@@ -333,6 +335,10 @@ def _handle(b: _Builder, voice: Voice, clock: list[dt.datetime]) -> None:
         return
     reply, resolution = rng.choice(REPLIES), rng.choice(["resolved"] * 3 + ["answered"])
     handling.do_reply(voice, actor=replier, reply=reply, resolution=resolution)
+    if voice.wants_public and int(voice.tracking_code[-3:]) % 10 < PUBLISHED_TENTHS:
+        # The community office puts most answered items whose submitter agreed on the publicity board
+        # (decided by the item, not by the shared random stream, so the rest of the demo is unchanged).
+        transparency.do_publish_voice(voice, actor=b.office("community_staff", unit, "community"))
     if rng.random() < 0.2 or not _advance(clock, b, 12, 24 * 5):
         return  # awaiting the submitter's rating
     satisfaction = rng.choices(["satisfied", "basic", "unsatisfied"], [70, 22, 8])[0]

@@ -8,6 +8,7 @@ from minyi.core.demo.build import build_demo
 from minyi.core.models import Event, ProcessInstance
 from minyi.voices.demo import UNACCEPTED_WITHIN, build_demo_voices
 from minyi.voices.models import Voice
+from minyi.voices.views.insights import showcase_voices
 
 
 def test_demo_voices(db):
@@ -32,6 +33,12 @@ def test_demo_voices(db):
     oldest = min(waiting.values_list("created_at", flat=True))
     assert timezone.now() - oldest < UNACCEPTED_WITHIN
     assert Event.objects.filter(action="voices.voice.register", actor__username="hotline").exists()
+    # The publicity board, the showcase and anonymous search have items: only those whose submitter
+    # agreed, each published through the action (its public event).
+    published = Voice.objects.filter(is_published=True)
+    assert published.count() >= 20 and not published.filter(wants_public=False).exists()
+    assert Event.objects.filter(action="voices.publish", public=True).count() == published.count()
+    assert showcase_voices().exists()
     # A second run adds nothing.
     assert build_demo_voices(2026).created == 0 and Voice.objects.count() == 300
 
