@@ -83,7 +83,6 @@ def newest_matches(
     mode: Mode = "all",
     *,
     before: int | None = None,
-    window: int | None = None,
 ) -> list[int]:
     """Ids of the `limit` newest voices of `queryset` (older than `before`) that match, newest first,
     unranked: the candidates to rank.
@@ -108,7 +107,7 @@ def newest_matches(
     if top is None:
         return []
     high = min(top + 1, before) if before is not None else top + 1
-    span = window or settings.MINYI_VOICE_SEARCH_WINDOW
+    span = settings.MINYI_VOICE_SEARCH_WINDOW
     found: list[int] = []
     for round_ in range(WINDOWS + 1):
         if high <= 0 or len(found) >= limit:
