@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
@@ -37,7 +37,7 @@ from minyi.projects.effect.models import EffectEvaluation
 from minyi.projects.models import Project, ProjectStatus
 from minyi.projects.predicates import ROUND_ROLES
 from minyi.surveys.actions.building import GroupInput
-from minyi.surveys.actions.lifecycle import do_open_survey
+from minyi.surveys.actions.lifecycle import do_close_survey, do_open_survey
 from minyi.surveys.effect import create_effect_evaluation, effect_result
 from minyi.surveys.models import Access, RespondentGroup, SurveyState
 
@@ -360,6 +360,18 @@ class SweepResult:
     started: list[int]  # project ids
     attached: list[int]  # project ids
     skipped: dict[int, str]  # project id -> error code
+    closed: list[int] = field(default_factory=list)  # project ids whose survey ran its days out
+
+
+def open_past_their_days(today: dt.date | None = None) -> list[EffectEvaluation]:
+    """Evaluations whose survey is still open `MINYI_EFFECT_SURVEY_DAYS` days after it started (0: staff
+    close surveys by hand)."""
+    days = settings.MINYI_EFFECT_SURVEY_DAYS
+    if days <= 0:
+        return []
+    last_start = (today or timezone.localdate()) - dt.timedelta(days=days)
+    evaluations = EffectEvaluation.objects.filter(survey__state=SurveyState.OPEN).select_related("survey")
+    return [e for e in evaluations.order_by("pk") if timezone.localdate(e.started_at) <= last_start]
 
 
 def closed_unattached() -> list[EffectEvaluation]:
@@ -371,9 +383,10 @@ def closed_unattached() -> list[EffectEvaluation]:
 
 
 def run_effect_sweep(today: dt.date | None = None) -> SweepResult:
-    """Start every due evaluation and attach every closed one; each in its own transaction."""
+    """Start every due evaluation, close every survey that has run its days, and attach every closed
+    one; each in its own transaction."""
     system = Actor.system()
-    started, attached, skipped = [], [], {}
+    started, attached, skipped, closed = [], [], {}, []
     for project in due_projects(today):
         try:
             do_start_effect_evaluation(project, actor=system, today=today)
@@ -381,6 +394,9 @@ def run_effect_sweep(today: dt.date | None = None) -> SweepResult:
             skipped[project.pk] = exc.code
         else:
             started.append(project.pk)
+    for evaluation in open_past_their_days(today):
+        do_close_survey(evaluation.survey, actor=system)  # the survey's own action: shuffle, count, record
+        closed.append(evaluation.project_id)
     for evaluation in closed_unattached():
         try:
             do_attach_effect_result(evaluation, actor=system)
@@ -388,4 +404,4 @@ def run_effect_sweep(today: dt.date | None = None) -> SweepResult:
             skipped[evaluation.project_id] = exc.code
         else:
             attached.append(evaluation.project_id)
-    return SweepResult(started=started, attached=attached, skipped=skipped)
+    return SweepResult(started=started, attached=attached, skipped=skipped, closed=closed)

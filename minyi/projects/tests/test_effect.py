@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import override_settings
 from django.utils import timezone
 
@@ -254,3 +255,34 @@ def test_upcoming_lists_completed_projects_with_their_due_date(tree: Any, cast: 
         days_ago(20) + dt.timedelta(180),
     )
     assert upcoming(tree.other_township) == []
+
+
+def test_sweep_closes_a_survey_that_ran_its_days_and_attaches_its_result(tree: Any, cast: Cast) -> None:
+    (project,) = elect(tree, cast)
+    complete(project, cast, days_ago(181))
+    run_effect_sweep()
+    evaluation = EffectEvaluation.objects.select_related("survey").get(project=project)
+    reps = RespondentGroup.objects.select_related("survey").get(survey=evaluation.survey, name="群众代表")
+    do_submit_response(reps, answers("satisfied"), actor=Actor(person=cast.reps[0], role="respondent"))
+    days = settings.MINYI_EFFECT_SURVEY_DAYS
+    assert days > 0
+    # The day before the last: still open.
+    early = run_effect_sweep(TODAY() + dt.timedelta(days=days - 1))
+    assert early.closed == [] and Survey.objects.get(pk=evaluation.survey_id).state == "open"
+    done = run_effect_sweep(TODAY() + dt.timedelta(days=days))
+    assert done.closed == [project.pk] and done.attached == [project.pk]
+    survey = Survey.objects.get(pk=evaluation.survey_id)
+    evaluation.refresh_from_db()
+    assert survey.state == "closed" and survey.responses_count == 1 and evaluation.is_attached
+    close = Event.objects.get(action="surveys.survey.close", subject_id=str(survey.pk))
+    assert close.public and close.actor_id is None  # the platform's daily task, on the public record
+    assert run_effect_sweep(TODAY() + dt.timedelta(days=days + 1)).closed == []  # once
+
+
+@override_settings(MINYI_EFFECT_SURVEY_DAYS=0)
+def test_surveys_are_closed_by_hand_when_the_days_are_zero(tree: Any, cast: Cast) -> None:
+    (project,) = elect(tree, cast)
+    complete(project, cast, days_ago(181))
+    run_effect_sweep()
+    assert run_effect_sweep(TODAY() + dt.timedelta(days=365)).closed == []
+    assert EffectEvaluation.objects.get(project=project).survey.state == "open"
