@@ -8,8 +8,11 @@ result was reported to the deputies' assembly.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -57,3 +60,9 @@ class EffectEvaluation(models.Model):
     @property
     def is_attached(self) -> bool:
         return self.attached_at is not None
+
+    @property
+    def closes_on(self) -> dt.date | None:
+        """The day the daily task closes the survey (`MINYI_EFFECT_SURVEY_DAYS` after it started)."""
+        days = settings.MINYI_EFFECT_SURVEY_DAYS
+        return timezone.localdate(self.started_at) + dt.timedelta(days=days) if days > 0 else None

@@ -3,12 +3,14 @@ the survey is published, staff steps authorised by scope, bad input shown and no
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from typing import Any
 
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from docx import Document
 
 from minyi.core.actors import Actor
@@ -161,3 +163,14 @@ def test_assembly_page_in_english(tree: Any, cast: Cast) -> None:
     body = client.get(f"/projects/effect/?unit={tree.township.pk}").content.decode()
     assert "Results for the next deputies' assembly" in body
     assert "No effect evaluation results waiting to be reported." in body
+
+
+def test_page_shows_when_an_open_survey_closes_by_itself(tree: Any, cast: Cast) -> None:
+    (project,) = elect(tree, cast)
+    complete(project, cast, days_ago(200))
+    run_effect_sweep()
+    evaluation = EffectEvaluation.objects.get(project=project)
+    assert evaluation.closes_on == timezone.localdate(evaluation.started_at) + dt.timedelta(days=30)
+    page = logged_in(cast.township).get(f"/projects/effect/?unit={tree.township.pk}").content.decode()
+    day = evaluation.closes_on
+    assert f"自动截止 {day.year}年{day.month}月{day.day}日" in page
