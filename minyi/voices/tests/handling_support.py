@@ -7,17 +7,34 @@ unit). When the intake actions are merged, `register_voice` should call them ins
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
+import pytest
 from django.db import transaction
 from django.utils import timezone
 
 from minyi.core.actions.channels import ensure_default_channels
 from minyi.core.actors import Actor
-from minyi.core.models import Channel, Person, Unit
+from minyi.core.engine.steps import perform
+from minyi.core.models import Channel, Person, ProcessInstance, Unit
+from minyi.voices.actions.handling import instance_for
 from minyi.voices.actions.intake import start_handling
 from minyi.voices.models import Category, Voice
 
 _numbers = itertools.count(1)
+
+
+@pytest.fixture
+def people(tree: Any, make_person: Any) -> dict[str, Person]:
+    """A resident and a handler at every level of the test tree (two in its department)."""
+    return {
+        "resident": make_person(),
+        "community": make_person("community_staff", tree.community),
+        "township": make_person("township_staff", tree.township),
+        "district": make_person("district_staff", tree.district),
+        "department": make_person("department_handler", tree.department),
+        "other_department": make_person("department_handler", tree.department),
+    }
 
 
 def category() -> Category:
@@ -54,3 +71,8 @@ def register_voice(
     with transaction.atomic():  # as an action would (live-server tests run outside a test transaction)
         start_handling(voice, actor=Actor.system())
     return voice
+
+
+def step(voice: Voice, name: str, person: Person, reason: str = "", **inputs: object) -> ProcessInstance:
+    """Take the `voice` process step `name` as `person` (the path pages and API take)."""
+    return perform(instance_for(voice), name, person=person, inputs=inputs, reason=reason)

@@ -12,28 +12,18 @@ from django.utils import timezone
 
 from minyi.core.actors import Actor
 from minyi.core.engine import runtime
-from minyi.core.engine.steps import perform
 from minyi.core.engine.sweep import sweep
 from minyi.core.models import Event, ProcessInstance
 from minyi.voices.actions.handling import instance_for
 from minyi.voices.models import Voice
 from minyi.voices.queries import visible_voices
-from minyi.voices.tests.handling_support import register_voice
+from minyi.voices.tests.handling_support import people, register_voice, step
+
+__all__ = ["people"]  # the fixture
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def people(tree, make_person):  # type: ignore[no-untyped-def]
-    return {
-        "resident": make_person(),
-        "community": make_person("community_staff", tree.community),
-        "admin": make_person("admin", tree.city),
-    }
-
-
-def step(voice: Voice, name: str, person, **inputs):  # type: ignore[no-untyped-def]
-    return perform(instance_for(voice), name, person=person, inputs=inputs, reason="")
 
 
 def replied_voice(tree, people) -> Voice:  # type: ignore[no-untyped-def]
@@ -63,14 +53,14 @@ def test_sweep_closing_an_unrated_reply_sets_closed_at(tree, people) -> None:  #
     assert visible_voices(people["community"]).filter(pk=voice.pk).exists()
 
 
-def test_override_out_of_a_final_state_reopens_and_back_closes(tree, people) -> None:  # type: ignore[no-untyped-def]
+def test_override_out_of_a_final_state_reopens_and_back_closes(tree, people, make_person) -> None:  # type: ignore[no-untyped-def]
     voice = replied_voice(tree, people)
     step(voice, "feedback", people["resident"], satisfaction="satisfied")
     voice.refresh_from_db()
     closed_at = voice.closed_at
     assert closed_at is not None and voice.pk not in open_ids(people["community"])
 
-    admin = Actor(people["admin"])
+    admin = Actor(make_person("admin", tree.city))
     runtime.override(instance_for(voice), "community_handling", actor=admin, reason="误评价，重新办理")
     voice.refresh_from_db()
     assert voice.closed_at is None and voice.pk in open_ids(people["community"])

@@ -17,21 +17,12 @@ from minyi.core.errors import ActionError
 from minyi.core.models import Event, Notification, ProcessInstance
 from minyi.voices.actions.handling import do_assign, instance_for
 from minyi.voices.models import CoHandler, Voice
-from minyi.voices.tests.handling_support import register_voice
+from minyi.voices.tests.handling_support import people, register_voice, step
+
+__all__ = ["people"]  # the fixture
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture
-def people(tree, make_person):  # type: ignore[no-untyped-def]
-    return {
-        "resident": make_person(),
-        "community": make_person("community_staff", tree.community),
-        "township": make_person("township_staff", tree.township),
-        "district": make_person("district_staff", tree.district),
-        "department": make_person("department_handler", tree.department),
-        "other_department": make_person("department_handler", tree.department),
-    }
 
 
 @pytest.fixture
@@ -44,9 +35,6 @@ def second_department(tree, system):  # type: ignore[no-untyped-def]
 def events(voice: Voice) -> list[Event]:
     return list(Event.objects.filter(subject_type="voices.voice", subject_id=str(voice.pk)).order_by("seq"))
 
-
-def step(voice: Voice, name: str, person, reason: str = "", **inputs):  # type: ignore[no-untyped-def]
-    return perform(instance_for(voice), name, person=person, inputs=inputs, reason=reason)
 
 
 def test_full_tiered_path(tree, people, second_department, make_person) -> None:  # type: ignore[no-untyped-def]

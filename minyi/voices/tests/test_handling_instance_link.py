@@ -9,33 +9,19 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from minyi.core.engine.steps import perform
 from minyi.core.models import Person, ProcessInstance
 from minyi.voices.actions.handling import instance_for
 from minyi.voices.actions.intake import do_submit_voice
 from minyi.voices.models import Voice
 from minyi.voices.queries import visible_voices, with_handling
-from minyi.voices.tests.handling_support import register_voice
+from minyi.voices.tests.handling_support import people, register_voice, step
 from minyi.voices.tests.intake_support import ANONYMOUS, intake, voice_input
 
-__all__ = ["intake"]
+__all__ = ["intake", "people"]
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def people(tree, make_person):  # type: ignore[no-untyped-def]
-    return {
-        "resident": make_person(),
-        "community": make_person("community_staff", tree.community),
-        "township": make_person("township_staff", tree.township),
-        "district": make_person("district_staff", tree.district),
-        "department": make_person("department_handler", tree.department),
-    }
-
-
-def step(voice: Voice, name: str, person: Person, reason: str = "", **inputs):  # type: ignore[no-untyped-def]
-    return perform(instance_for(voice), name, person=person, inputs=inputs, reason=reason)
 
 
 def seen_by(person: Person, voice: Voice) -> Voice | None:
