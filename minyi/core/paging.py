@@ -33,7 +33,7 @@ class CappedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         window: Any = self.object_list[: self.cap + 1]  # a queryset slice: COUNT over a LIMIT subquery
-        counted = window.count() if hasattr(window, "count") and not isinstance(window, list) else len(window)
+        counted = len(window) if isinstance(window, list | tuple) else window.count()
         self.is_capped = counted > self.cap
         return min(counted, self.cap)
 

@@ -1,11 +1,11 @@
 """`Voice.closed_at` follows the item's process instance: set when it enters a final state, cleared if a
 manager's override takes it out of one.
 
-The actions that end the handling (feedback, decline, merge, closing a suggestion) set `closed_at`
-themselves; this receiver of the engine's `state_entered` covers the steps no voices action takes —
-the sweep closing a reply nobody rated (`replied` overdue → `closed`) and the recorded override — so
-`closed_at IS NULL` holds exactly for open items, which the inbox's partial indexes rely on
-(`minyi.voices.queries.OPEN`).
+This receiver of the engine's `state_entered` is the one writer of `closed_at`: the actions that end
+the handling (feedback, decline, merge, closing a suggestion) read the value back from their step's
+instance, and the steps no voices action takes — the sweep closing a reply nobody rated (`replied`
+overdue → `closed`), the recorded override — are covered the same way. So `closed_at IS NULL` holds
+exactly for open items, which the inbox's partial indexes rely on (`minyi.voices.queries.OPEN`).
 """
 
 from __future__ import annotations

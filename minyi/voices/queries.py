@@ -43,8 +43,8 @@ ALL_VIEW_ROLES = HANDLER_ROLES | READ_ONLY_ROLES
 
 
 # A voice whose handling is not finished: its process instance is not in a final state. `closed_at`
-# follows the instance (the closing actions set it, and `minyi.voices.closed_at` covers the sweep and
-# overrides), so `closed_at IS NULL` holds exactly for open items: it lets the partial indexes
+# follows the instance (written by `minyi.voices.closed_at` with every step into or out of a final
+# state), so `closed_at IS NULL` holds exactly for open items: it lets the partial indexes
 # `voice_open_unit`/`voice_open_dept` find the candidates; the instance decides.
 OPEN = Q(closed_at__isnull=True, instance__is_final=False)
 

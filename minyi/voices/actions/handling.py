@@ -362,8 +362,8 @@ def do_feedback(
     voice.satisfaction = satisfaction
     voice.feedback_comment = comment.strip()
     voice.feedback_at = now
-    voice.closed_at = now
-    voice.save(update_fields=["satisfaction", "feedback_comment", "feedback_at", "closed_at"])
+    voice.closed_at = instance.state_entered_at  # written with the step (minyi.voices.closed_at)
+    voice.save(update_fields=["satisfaction", "feedback_comment", "feedback_at"])
     if voice.satisfaction == Satisfaction.UNSATISFIED:
         _notify_responsible(
             voice,
@@ -416,8 +416,7 @@ def do_decline(voice: Voice, *, actor: Actor, reason: str) -> ProcessInstance:
     """Not accepted (不予受理); the reason is shown to the submitter and wherever the item is published."""
     voice = _locked_voice(voice)
     instance = _step(voice, "decline", actor=actor, reason=reason)
-    voice.closed_at = timezone.now()
-    voice.save(update_fields=["closed_at"])
+    voice.closed_at = instance.state_entered_at  # written with the step (minyi.voices.closed_at)
     notify_submitter(
         voice,
         kind="voices.declined",
@@ -455,8 +454,8 @@ def do_merge(voice: Voice, *, actor: Actor, original: str, reason: str = "") -> 
     target = find_original(voice, original)
     instance = _step(voice, "merge", actor=actor, reason=reason, inputs={"original": target.tracking_code})
     voice.duplicate_of = target
-    voice.closed_at = timezone.now()
-    voice.save(update_fields=["duplicate_of", "closed_at"])
+    voice.closed_at = instance.state_entered_at  # written with the step (minyi.voices.closed_at)
+    voice.save(update_fields=["duplicate_of"])
     notify_submitter(
         voice,
         kind="voices.merged",

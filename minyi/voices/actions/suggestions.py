@@ -546,9 +546,8 @@ def do_follow_up_suggestion(voice: Voice, *, actor: Actor, reason: str) -> Voice
 def do_close_suggestion(voice: Voice, *, actor: Actor) -> Voice:
     details = details_of(voice)
     instance = instance_for(voice)
-    runtime.transition(instance, "close", actor=actor)
-    voice.closed_at = runtime.now()
-    voice.save(update_fields=["closed_at"])
+    closed = runtime.transition(instance, "close", actor=actor)
+    voice.closed_at = closed.state_entered_at  # written with the step (minyi.voices.closed_at)
     notify(
         _people_to_tell(voice, details)[:1],
         kind="voices.suggestion.closed",
