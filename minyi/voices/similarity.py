@@ -18,7 +18,7 @@ from django.db.models import Q
 from minyi.core.models import Person, Unit
 from minyi.core.models.units import UnitKind, subtree_q
 from minyi.voices.models import Voice
-from minyi.voices.search.states import open_q, state_subquery
+from minyi.voices.search.states import open_q, process_state
 from minyi.voices.search.tokens import index_tokens
 from minyi.voices.search.visibility import searchable_voices
 
@@ -84,7 +84,7 @@ def similar_open_voices(
     if exclude is not None:
         candidates = candidates.exclude(pk=exclude)
     rows = list(
-        candidates.annotate(state=state_subquery())
+        candidates.annotate(state=process_state())
         .select_related("category", "unit", "search_index")
         .only(
             "id",

@@ -14,7 +14,7 @@ from minyi.core.masking import mask_text
 from minyi.core.models import Person
 from minyi.voices.models import Voice
 from minyi.voices.search.fulltext import matching, newest_matches
-from minyi.voices.search.states import state_subquery
+from minyi.voices.search.states import process_state
 from minyi.voices.search.tokens import query_tokens
 from minyi.voices.search.visibility import public_voices, searchable_voices
 
@@ -104,7 +104,7 @@ def search_voices(
     found = (
         matching(Voice.objects.filter(pk__in=candidates), tokens, mode="all")
         .select_related("category", "unit")
-        .annotate(state=state_subquery())
+        .annotate(state=process_state())
     )
     offset = (page - 1) * per_page
     rows = list(found[offset : offset + per_page + 1]) if tokens else []

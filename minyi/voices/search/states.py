@@ -15,6 +15,6 @@ def in_state_q(*states: str) -> Q:
     return Q(instance__state__in=states)
 
 
-def state_subquery() -> F:
-    """Annotate a voice queryset with its process state (`.annotate(state=state_subquery())`)."""
+def process_state() -> F:
+    """Annotate a voice queryset with its process state (`.annotate(state=process_state())`)."""
     return F("instance__state")
