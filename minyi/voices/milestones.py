@@ -142,12 +142,11 @@ def sync_milestones(voice: Voice) -> VoiceMilestones:
     return _save(voice, milestones_from_events(events, definition))
 
 
-def start_milestones(voice: Voice, instance: ProcessInstance) -> VoiceMilestones:
-    """The milestones of a voice whose process `instance` has just started (the intake calls this).
+def first_milestones(voice: Voice, instance: ProcessInstance) -> VoiceMilestones:
+    """The milestones of a voice whose process `instance` is starting (unsaved; the intake inserts it).
 
-    The same values `sync_milestones` reads off the one start event, taken from the instance it just
-    wrote instead of reading the record back; the next step's `sync_milestones` recomputes them from
-    the record anyway.
+    The same values `sync_milestones` reads off the one start event, taken from the instance instead
+    of reading the record back; the next step's `sync_milestones` recomputes them from the record anyway.
     """
     start = {
         "action": f"{PROCESS}.start",
@@ -155,7 +154,7 @@ def start_milestones(voice: Voice, instance: ProcessInstance) -> VoiceMilestones
         "data": {"to": instance.state},
     }
     values = milestones_from_events([start], get_definition(PROCESS, instance.version))
-    return VoiceMilestones.objects.create(
+    return VoiceMilestones(
         voice=voice,
         registered_at=values.registered_at or voice.created_at,
         accept_due_at=values.accept_due_at,

@@ -26,7 +26,7 @@ from minyi.core.engine.registry import current_definition, ensure_stored_once, g
 from minyi.core.engine.signals import state_entered
 from minyi.core.errors import ActionError, Conflict, NotFound, NotPermitted
 from minyi.core.models import Event, Person, ProcessInstance, RoleGrant, Unit
-from minyi.core.record.write import record_event
+from minyi.core.record.write import prepare_event, record_event
 from minyi.core.roles import RELATIONAL_ROLE_BY_CODE
 from minyi.core.scope import has_role
 from minyi.core.subjects import subject_ref
@@ -169,6 +169,48 @@ def start(
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("runtime.start must run inside the action's transaction.atomic block")
+    definition, cleaned, instance = _new_instance(process_name, subject, unit, title, inputs)
+    if new_subject:
+        instance.save(force_insert=True)
+    else:
+        try:
+            with transaction.atomic():
+                instance.save(force_insert=True)
+        except IntegrityError:
+            raise Conflict("process_already_started", _("该事项已有进行中的此流程")) from None
+    record_event(
+        actor=actor, subject=subject, unit=unit, after=after, **_start_record(definition, instance, cleaned)
+    )
+    return instance
+
+
+def prepare_start(
+    process_name: str,
+    *,
+    pk: int,
+    subject: models.Model,
+    unit: Unit,
+    title: str,
+    actor: Actor,
+    inputs: Mapping[str, Any] | None = None,
+) -> tuple[ProcessInstance, Event]:
+    """What `start` writes for a subject inserted by the calling action, as unsaved rows: the instance
+    (primary key `pk`, reserved with `minyi.core.rows.reserve_ids`) and its prepared start event,
+    for the caller to place on the subject's new chain (`record.write.start_chain`) and insert."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("runtime.prepare_start must run inside the action's transaction.atomic block")
+    definition, cleaned, instance = _new_instance(process_name, subject, unit, title, inputs)
+    instance.pk = pk
+    event = prepare_event(
+        actor=actor, subject=subject, unit=unit, **_start_record(definition, instance, cleaned)
+    )
+    return instance, event
+
+
+def _new_instance(
+    process_name: str, subject: models.Model, unit: Unit, title: str, inputs: Mapping[str, Any] | None
+) -> tuple[ProcessDefinition, dict[str, Any], ProcessInstance]:
+    """The definition, the cleaned start inputs and the new instance in the initial state (unsaved)."""
     try:
         definition = current_definition(process_name)
     except LookupError:
@@ -185,29 +227,23 @@ def start(
         unit=unit,
     )
     enter_state(instance, definition, definition.initial, now())
-    if new_subject:
-        instance.save(force_insert=True)
-    else:
-        try:
-            with transaction.atomic():
-                instance.save(force_insert=True)
-        except IntegrityError:
-            raise Conflict("process_already_started", _("该事项已有进行中的此流程")) from None
-    record_event(
-        actor=actor,
-        action=f"{definition.name}.start",
-        subject=subject,
-        unit=unit,
-        public=definition.public,
-        after=after,
-        data={
+    return definition, cleaned, instance
+
+
+def _start_record(
+    definition: ProcessDefinition, instance: ProcessInstance, cleaned: dict[str, Any]
+) -> dict[str, Any]:
+    """The `<process>.start` event's action, visibility and data."""
+    return {
+        "action": f"{definition.name}.start",
+        "public": definition.public,
+        "data": {
             "instance": instance.pk,
             "version": definition.version,
             "to": definition.initial,
             "inputs": cleaned,
         },
-    )
-    return instance
+    }
 
 
 def _locked(instance: ProcessInstance) -> ProcessInstance:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import IntegrityError, models, transaction
@@ -57,22 +57,10 @@ def record_event(
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("record_event must run inside the action's transaction.atomic block")
-    chain = chain_name(subject)
-    kind, pk = subject_ref(subject)
-    event = Event(
-        chain=chain,
-        occurred_at=timezone.now(),
-        actor=actor.person,
-        actor_role=actor.role,
-        actor_unit=actor.unit,
-        unit=unit,
-        action=action,
-        subject_type=kind,
-        subject_id=pk,
-        data=normalise(dict(data or {})),
-        reason=reason,
-        public=public,
+    event = prepare_event(
+        actor=actor, action=action, subject=subject, unit=unit, data=data, reason=reason, public=public
     )
+    chain = event.chain
     if new_chain:
         _seal(event, seq=1, prev_hash=GENESIS)
         _create_head(chain, event)
@@ -99,11 +87,58 @@ def record_event(
     return event
 
 
-def _create_head(chain: str, event: Event) -> None:
-    ChainHead.objects.create(
+def prepare_event(
+    *,
+    actor: Actor,
+    action: str,
+    subject: models.Model,
+    unit: Unit | None,
+    data: Mapping[str, Any] | None = None,
+    reason: str = "",
+    public: bool = False,
+) -> Event:
+    """The event `record_event` would append, not yet placed on its chain (no seq, hash or row)."""
+    kind, pk = subject_ref(subject)
+    return Event(
+        chain=chain_name(subject),
+        occurred_at=timezone.now(),
+        actor=actor.person,
+        actor_role=actor.role,
+        actor_unit=actor.unit,
+        unit=unit,
+        action=action,
+        subject_type=kind,
+        subject_id=pk,
+        data=normalise(dict(data or {})),
+        reason=reason,
+        public=public,
+    )
+
+
+def start_chain(events: Sequence[Event]) -> ChainHead:
+    """Place `events` (prepared, one new subject's) as its chain's first events, seq 1, 2, …, hashed
+    and signed, and return the chain's head; the caller inserts events and head in its transaction
+    (`minyi.core.rows.insert_rows`). Should the chain exist after all, the head's insert fails, and
+    with it the caller's transaction, as with `record_event(new_chain=True)`."""
+    if not events or len({event.chain for event in events}) != 1:
+        raise ValueError("start_chain takes the first events of one chain")
+    prev_hash = GENESIS
+    for seq, event in enumerate(events, start=1):
+        _place(event, seq=seq, prev_hash=prev_hash)
+        prev_hash = event.hash
+    last = events[-1]
+    return _head(last.chain, last)
+
+
+def _head(chain: str, event: Event) -> ChainHead:
+    return ChainHead(
         chain=chain, seq=event.seq, hash=event.hash,
         signature=sign("head", head_message(chain, event.seq, event.hash)),
     )  # fmt: skip
+
+
+def _create_head(chain: str, event: Event) -> None:
+    _head(chain, event).save(force_insert=True)
 
 
 def _append_after(event: Event, after: Event) -> Event:

@@ -32,7 +32,8 @@ from minyi.core.files import check_upload
 from minyi.core.models import Channel, Event, ProcessInstance, Unit
 from minyi.core.models.channels import ChannelCode
 from minyi.core.models.units import UnitKind
-from minyi.core.record.write import record_event
+from minyi.core.record.write import prepare_event, start_chain
+from minyi.core.rows import insert_rows, reserve_ids, row_by
 from minyi.core.scope import active_grants
 from minyi.voices.actions.intake_followup import queue_followup
 from minyi.voices.actions.tracking import (
@@ -41,7 +42,7 @@ from minyi.voices.actions.tracking import (
     next_tracking_code,
     verification_hash,
 )
-from minyi.voices.milestones import start_milestones
+from minyi.voices.milestones import first_milestones
 from minyi.voices.models import Category, Voice, VoiceKind
 
 PROCESS = "voice"
@@ -121,23 +122,23 @@ def _resolve_category(value: Category | int | str) -> Category:
     if isinstance(value, Category):
         category: Category | None = value
     elif isinstance(value, int):
-        category = Category.objects.filter(pk=value).first()
+        category = row_by(Category, "pk", value)
     else:
-        category = Category.objects.filter(code=str(value).strip()).first()
+        category = row_by(Category, "code", str(value).strip())
     if category is None or not category.is_active:
         raise ActionError("category_unknown", _("请选择有效的诉求类别"), {"field": "category"})
     return category
 
 
 def _resolve_unit(value: Unit | int) -> Unit:
-    unit = value if isinstance(value, Unit) else Unit.objects.filter(pk=value).first()
+    unit = value if isinstance(value, Unit) else row_by(Unit, "pk", value)
     if unit is None or not unit.is_active or unit.kind not in INTAKE_UNIT_KINDS:
         raise ActionError("unit_unknown", _("请选择事项所在的社区、村或街道（乡镇）"), {"field": "unit"})
     return unit
 
 
 def _resolve_channel(code: str) -> Channel:
-    channel = Channel.objects.filter(code=code).first()
+    channel = row_by(Channel, "code", code)
     if channel is None or not channel.is_active:
         raise ActionError("channel_unknown", _("受理渠道无效或已停用"), {"field": "channel"})
     return channel
@@ -371,13 +372,23 @@ def _create(
     year = timezone.localtime(received_at).year
     # The counter lock serialises creates, so a concurrent replay of the same key waits here and then
     # finds the first item instead of creating a second one.
-    last = lock_tracking_counter(year)
-    first = replayed(key)
-    if first is not None:
-        return first
-    tracking_code = next_tracking_code(year, locked_last=last)
+    if key is None:  # nothing to replay: lock the counter and take the number in one statement
+        tracking_code = next_tracking_code(year)
+    else:
+        # The counter lock serialises creates, so a concurrent replay of the same key waits here and
+        # then finds the first item instead of creating a second one (and takes no number).
+        last = lock_tracking_counter(year)
+        first = replayed(key)
+        if first is not None:
+            return first
+        tracking_code = next_tracking_code(year, locked_last=last)
     code = "" if submitter is not None else new_verification_code(key)
+    # Every row of the new item is built first, with reserved ids so they can point at each other,
+    # then inserted together (`insert_rows`: one round trip on PostgreSQL).
+    ids = reserve_ids({Voice: 1, ProcessInstance: 1, Event: 2})
     voice = Voice(
+        pk=ids[Voice][0],
+        instance_id=ids[ProcessInstance][0],
         tracking_code=tracking_code,
         verification_hash=verification_hash(tracking_code, code) if code else "",
         kind=data.kind,
@@ -399,21 +410,9 @@ def _create(
         external_ref=data.external_ref,
         created_at=received_at,
     )
-    if key is None:  # nothing to replay: a failed insert fails the action
-        voice.save(force_insert=True)
-    else:
-        try:
-            with transaction.atomic():
-                voice.save(force_insert=True)
-        except IntegrityError:
-            # Only a replay across a year boundary can get here (two different counter locks).
-            first = replayed(key)
-            if first is None:
-                raise
-            return first
     # The registration event names what came in and how; never the contact (that stays on the row).
-    # It starts the new item's chain; the process start is appended right behind it.
-    registered = record_event(
+    # It starts the new item's chain; the process start follows right behind it.
+    registered = prepare_event(
         actor=actor,
         action="voices.voice.register" if registered_by is not None else "voices.voice.submit",
         subject=voice,
@@ -431,10 +430,26 @@ def _create(
             **({"external_ref": data.external_ref} if data.external_ref else {}),
             **data.origin,
         },
-        new_chain=True,
     )
-    instance = start_handling(voice, actor=actor, after=registered)
-    start_milestones(voice, instance)
+    instance, started = runtime.prepare_start(
+        PROCESS, pk=ids[ProcessInstance][0], subject=voice, unit=voice.unit, title=voice.title, actor=actor
+    )
+    voice.instance = instance
+    registered.pk, started.pk = ids[Event]
+    head = start_chain([registered, started])
+    rows = [instance, voice, registered, started, head, first_milestones(voice, instance)]
+    if key is None:  # nothing to replay: a failed insert fails the action
+        insert_rows(rows)
+    else:
+        try:
+            with transaction.atomic():
+                insert_rows(rows)
+        except IntegrityError:
+            # Only a replay across a year boundary can get here (two different counter locks).
+            first = replayed(key)
+            if first is None:
+                raise
+            return first
     stored = [do_store_attachment(photo, actor=actor, subject=voice, unit=voice.unit) for photo in photos]
     # The index row and the notification of the office that must accept the item follow after commit
     # (intake_followup): the submitter's answer needs neither.
@@ -442,20 +457,12 @@ def _create(
     return IntakeResult(voice=voice, instance=instance, verification_code=code, created=True, photos=stored)
 
 
-def start_handling(voice: Voice, *, actor: Actor, after: Event | None = None) -> ProcessInstance:
-    """Start the `voice` process on the item's unit and link the item to it (`Voice.instance`).
+def start_handling(voice: Voice, *, actor: Actor) -> ProcessInstance:
+    """Start the `voice` process on an existing item's unit and link the item to it (`Voice.instance`).
 
-    `after`: the item's registration event, when the item was inserted by this same transaction.
+    The intake builds the same rows itself (`_create`); this is for items made another way.
     """
-    instance = runtime.start(
-        PROCESS,
-        subject=voice,
-        unit=voice.unit,
-        title=voice.title,
-        actor=actor,
-        new_subject=after is not None,
-        after=after,
-    )
+    instance = runtime.start(PROCESS, subject=voice, unit=voice.unit, title=voice.title, actor=actor)
     voice.instance = instance
     voice.save(update_fields=["instance"])
     return instance

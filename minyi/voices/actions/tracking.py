@@ -20,7 +20,7 @@ import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -52,9 +52,22 @@ def next_tracking_code(year: int, *, locked_last: int | None = None) -> str:
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("next_tracking_code must run inside the action's transaction.atomic block")
-    last = lock_tracking_counter(year) if locked_last is None else locked_last
-    TrackingCounter.objects.filter(year=year).update(last=last + 1)
-    return tracking_code_for(year, last + 1)
+    if locked_last is None:
+        taken = _increment(year)  # lock and take in one statement once the year has its row
+        if taken is not None:
+            return tracking_code_for(year, taken)
+        locked_last = lock_tracking_counter(year)  # the year's first number: create the row
+    TrackingCounter.objects.filter(year=year).update(last=locked_last + 1)
+    return tracking_code_for(year, locked_last + 1)
+
+
+def _increment(year: int) -> int | None:
+    """The year's counter moved on by one (its row now locked), or None if the year has no row yet."""
+    table = connection.ops.quote_name(TrackingCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f'UPDATE {table} SET "last" = "last" + 1 WHERE "year" = %s RETURNING "last"', [year])
+        row = cursor.fetchone()
+    return None if row is None else int(row[0])
 
 
 def lock_tracking_counter(year: int) -> int:

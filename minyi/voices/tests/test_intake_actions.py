@@ -9,7 +9,8 @@ import pytest
 
 from minyi.core.actors import Actor
 from minyi.core.errors import ActionError, NotPermitted
-from minyi.core.models import Attachment, Event, Notification
+from minyi.core.models import Attachment, ChainHead, Event, Notification
+from minyi.core.record.verify import verify_record
 from minyi.voices.actions.categories import DEFAULT_CATEGORIES, ensure_default_categories
 from minyi.voices.actions.intake import do_register_voice, do_submit_voice
 from minyi.voices.actions.tracking import code_matches, find_tracked_voice, tracked_view
@@ -81,6 +82,31 @@ def test_tracking_numbers_are_sequential_per_year(intake):
     year, number = first.tracking_code.split("-")[1:]
     assert second.tracking_code == f"MY-{year}-{int(number) + 1:06d}"
     assert TrackingCounter.objects.get(year=int(year)).last == int(number) + 1
+
+
+def test_the_new_rows_are_linked_and_the_record_verifies(intake):
+    """The intake writes its rows together with reserved ids (minyi.core.rows): they must be what
+    the ORM path writes, and the record must verify, also with events appended later by the ORM."""
+    result = do_submit_voice(voice_input(intake.community), actor=ANONYMOUS, photos=[photo()])
+    voice = Voice.objects.select_related("instance", "milestones").get(pk=result.voice.pk)
+    instance = voice.instance
+    assert instance is not None and instance.pk == result.instance.pk
+    assert (instance.process, instance.subject_type, instance.subject_id) == (
+        "voice",
+        "voices.voice",
+        str(voice.pk),
+    )
+    assert instance.state == "registered" and instance.deadline_at is not None and not instance.is_final
+    assert voice.milestones.registered_at == instance.state_entered_at
+    assert voice.milestones.accept_due_at == instance.deadline_at
+    events = list(Event.objects.filter(chain=f"voices.voice:{voice.pk}").order_by("seq"))
+    assert [e.action for e in events] == ["voices.voice.submit", "voice.start", "core.attachment.store"]
+    assert events[0].pk < events[1].pk < events[2].pk  # the ORM's insert came after the reserved ids
+    assert events[1].data["instance"] == instance.pk
+    assert ChainHead.objects.get(chain=events[0].chain).seq == 3
+    later = do_submit_voice(voice_input(intake.community), actor=ANONYMOUS).voice
+    assert later.pk > voice.pk and later.instance_id > instance.pk
+    assert verify_record().ok
 
 
 def test_staff_registration_keeps_contact_private_and_records_the_clerk(intake, make_person):

@@ -1,0 +1,107 @@
+"""minyi.core.rows: reserved ids, rows inserted together, rows read by a unique column (both databases)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from minyi.core.actions.channels import ensure_default_channels
+from minyi.core.actors import Actor
+from minyi.core.models import ChainHead, Channel, Event, Unit
+from minyi.core.record.hashing import GENESIS
+from minyi.core.record.verify import verify_record
+from minyi.core.record.write import prepare_event, record_event, start_chain
+from minyi.core.rows import insert_rows, reserve_ids, row_by
+
+AT = datetime(2026, 5, 6, 7, 8, 9, 123456, tzinfo=UTC)
+
+
+def test_reserved_ids_are_fresh_ascending_and_the_sequence_moves_past_them(tree):
+    with transaction.atomic():
+        before = Event.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        ids = reserve_ids({Event: 3, Unit: 1})
+        assert ids[Event] == sorted(ids[Event]) and len(set(ids[Event])) == 3
+        assert min(ids[Event]) > before and ids[Unit][0] > tree.station.pk
+        events = [
+            prepare_event(actor=Actor.system(), action="test.rows", subject=tree.station, unit=tree.station)
+            for _ in range(3)
+        ]
+        for event, pk in zip(events, ids[Event], strict=True):
+            event.pk, event.chain = pk, "test.rows:1"
+        head = start_chain(events)
+        insert_rows([*events, head])
+    # The ORM's next insert takes an id past the reserved ones (the sequence saw them).
+    with transaction.atomic():
+        later = record_event(
+            actor=Actor.system(), action="test.after", subject=tree.station, unit=tree.station
+        )
+    assert later.pk > max(ids[Event])
+
+
+def test_rows_inserted_together_read_back_equal_and_the_chain_verifies(tree):
+    with transaction.atomic():
+        first = prepare_event(
+            actor=Actor.system(), action="test.one", subject=tree.community, unit=tree.community,
+            data={"标题": "漏水", "amount": 1.5, "when": AT}, reason="理由", public=True,
+        )  # fmt: skip
+        second = prepare_event(actor=Actor.system(), action="test.two", subject=tree.community, unit=None)
+        first.pk, second.pk = reserve_ids({Event: 2})[Event]
+        chain = first.chain
+        ChainHead.objects.filter(chain=chain).delete()
+        Event.objects.filter(chain=chain).delete()
+        head = start_chain([first, second])
+        insert_rows([first, second, head])
+    assert (first.seq, first.prev_hash, second.seq, second.prev_hash) == (1, GENESIS, 2, first.hash)
+    stored = Event.objects.get(pk=first.pk)
+    for name in ("chain", "seq", "prev_hash", "hash", "signature", "occurred_at", "actor_id", "action",
+                 "subject_type", "subject_id", "data", "reason", "public", "unit_id"):  # fmt: skip
+        assert getattr(stored, name) == getattr(first, name), name
+    saved_head = ChainHead.objects.get(chain=chain)
+    assert (saved_head.seq, saved_head.hash) == (2, second.hash)
+    assert saved_head.updated_at is not None  # auto_now filled by the field's pre_save
+    assert first._state.adding is False
+    assert verify_record().ok
+
+
+def test_insert_rows_needs_reserved_keys(tree):
+    event = prepare_event(actor=Actor.system(), action="test.x", subject=tree.station, unit=tree.station)
+    with pytest.raises(ValueError), transaction.atomic():
+        insert_rows([event])
+    assert not Event.objects.filter(action="test.x").exists()
+
+
+def test_a_failing_row_fails_the_whole_insert(tree):
+    count = Event.objects.count()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        one = prepare_event(actor=Actor.system(), action="test.dup", subject=tree.station, unit=tree.station)
+        two = prepare_event(actor=Actor.system(), action="test.dup", subject=tree.station, unit=tree.station)
+        one.pk, two.pk = reserve_ids({Event: 2})[Event]
+        head = start_chain([one])
+        two.seq, two.prev_hash, two.hash = 1, GENESIS, one.hash  # same hash: unique violation
+        insert_rows([one, head, two])
+    assert Event.objects.count() == count
+
+
+def test_row_by_reads_what_the_orm_reads(tree, system):
+    ensure_default_channels(actor=system)
+    unit = row_by(Unit, "pk", tree.community.pk)
+    assert unit is not None and unit._state.adding is False
+    expected = Unit.objects.get(pk=tree.community.pk)
+    for field in Unit._meta.concrete_fields:
+        assert getattr(unit, field.attname) == getattr(expected, field.attname), field.name
+    assert isinstance(unit.is_active, bool)
+    channel = row_by(Channel, "code", "web")
+    assert channel is not None and channel == Channel.objects.get(code="web")
+    assert row_by(Channel, "code", "nowhere") is None
+    assert row_by(Unit, "pk", 10**30) is None  # out of the column's range: no row, no database error
+    with pytest.raises(ValueError):
+        row_by(Unit, "name", tree.community.name)  # not unique
+
+
+def test_row_by_is_one_statement(tree):
+    with CaptureQueriesContext(connection) as queries:
+        row_by(Unit, "pk", tree.station.pk)
+    assert len(queries.captured_queries) == 1
