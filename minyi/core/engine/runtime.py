@@ -9,7 +9,7 @@ over the office roles of the current state until the instance leaves it (see doc
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import rules
@@ -131,19 +131,37 @@ def may_take(
 
 def responsible_people(instance: ProcessInstance, subject: Any = None) -> list[Person]:
     """Everyone who may act now: awaiting office roles on the unit or an ancestor, and relational holders."""
-    awaiting = unwrap_roles(instance.awaiting_roles)
-    grants = (
+    return responsible_people_of([(instance, subject)])[0]
+
+
+def responsible_people_of(items: Sequence[tuple[ProcessInstance, Any]]) -> list[list[Person]]:
+    """`responsible_people` of many (instance, subject) pairs, with one grant query for all of them.
+
+    The instances' units must be loaded (`select_related("unit")`): their paths pick the grants.
+    """
+    if not items:
+        return []
+    wanted = [
+        (set(unwrap_roles(instance.awaiting_roles)), instance.unit.ancestor_paths()) for instance, _ in items
+    ]
+    roles = set().union(*(awaiting for awaiting, _ in wanted))
+    paths = set().union(*(set(ancestors) for _, ancestors in wanted))
+    grants = list(
         RoleGrant.objects.active()
-        .filter(role__in=awaiting, unit__path__in=instance.unit.ancestor_paths(), person__is_active=True)
-        .select_related("person")
+        .filter(role__in=roles, unit__path__in=paths, person__is_active=True)
+        .select_related("person", "unit")
         .order_by("person_id")
-    )
-    people = {grant.person.pk: grant.person for grant in grants}
-    if subject is not None and hasattr(subject, "relational_people"):
-        for role in set(awaiting) & set(RELATIONAL_ROLE_BY_CODE):
-            for person in subject.relational_people(role):
-                people.setdefault(person.pk, person)
-    return list(people.values())
+    ) if roles else []  # fmt: skip
+    found = []
+    for (awaiting, ancestors), (_instance, subject) in zip(wanted, items, strict=True):
+        reach = set(ancestors)
+        people = {g.person.pk: g.person for g in grants if g.role in awaiting and g.unit.path in reach}
+        if subject is not None and hasattr(subject, "relational_people"):
+            for role in awaiting & set(RELATIONAL_ROLE_BY_CODE):
+                for person in subject.relational_people(role):
+                    people.setdefault(person.pk, person)
+        found.append(list(people.values()))
+    return found
 
 
 def start(

@@ -33,7 +33,7 @@ from minyi.core.engine import runtime
 from minyi.core.engine.labels import instance_url
 from minyi.core.engine.registry import get_definition
 from minyi.core.models import Notification
-from minyi.core.notify import notify
+from minyi.core.notify import Message, notify_many
 from minyi.voices.models import Voice, VoiceSearchIndex
 from minyi.voices.search.index import index_voices
 
@@ -113,28 +113,37 @@ def do_finish_intake(voice_ids: Sequence[int]) -> FollowupResult:
         return FollowupResult()
     indexed = set(VoiceSearchIndex.objects.filter(voice__in=voices).values_list("voice_id", flat=True))
     result = FollowupResult(indexed=index_voices([voice for voice in voices if voice.pk not in indexed]))
-    for voice in voices:
-        result.notified += len(_notify_new(voice))
+    result.notified = sum(len(told) for told in notify_many(_new_item_messages(voices)))
     return result
 
 
-def _notify_new(voice: Voice) -> list[Notification]:
-    """The new-item notice to whoever may accept the item now; skipped once the item has moved on."""
-    instance = voice.instance
-    if instance is None or instance.state != get_definition(instance.process, instance.version).initial:
-        return []
-    url = instance_url(instance)
-    told = set(
-        Notification.objects.filter(kind=NEW_ITEM_KIND, url=url).values_list("recipient_id", flat=True)
-    )
-    people = [person for person in runtime.responsible_people(instance, voice) if person.pk not in told]
-    return notify(
-        people,
-        kind=NEW_ITEM_KIND,
-        title=_("新民情事项待受理：%(code)s %(title)s") % {"code": voice.tracking_code, "title": voice.title},
-        body=f"{voice.category.name} · {voice.unit.name}",
-        url=url,
-    )
+def _new_item_messages(voices: Sequence[Voice]) -> list[Message]:
+    """The new-item notice of each item still awaiting acceptance, to whoever may accept it and has
+    not been told yet (by the notification's link); a constant number of queries for the batch."""
+    waiting = [
+        voice
+        for voice in voices
+        if voice.instance is not None
+        and voice.instance.state == get_definition(voice.instance.process, voice.instance.version).initial
+    ]
+    urls = {voice.pk: instance_url(voice.instance) for voice in waiting if voice.instance is not None}
+    told: dict[str, set[int]] = {}
+    for url, recipient in Notification.objects.filter(kind=NEW_ITEM_KIND, url__in=urls.values()).values_list(
+        "url", "recipient_id"
+    ):
+        told.setdefault(url, set()).add(recipient)
+    responsible = runtime.responsible_people_of([(voice.instance, voice) for voice in waiting])  # type: ignore[misc]
+    return [
+        Message(
+            [person for person in people if person.pk not in told.get(urls[voice.pk], set())],
+            kind=NEW_ITEM_KIND,
+            title=_("新民情事项待受理：%(code)s %(title)s")
+            % {"code": voice.tracking_code, "title": voice.title},
+            body=f"{voice.category.name} · {voice.unit.name}",
+            url=urls[voice.pk],
+        )
+        for voice, people in zip(waiting, responsible, strict=True)
+    ]
 
 
 def finish_stalled_intake(window: int = STALLED_WINDOW) -> FollowupResult:

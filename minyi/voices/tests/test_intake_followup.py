@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from minyi.core.actors import Actor
 from minyi.core.engine import runtime
@@ -140,3 +141,26 @@ def test_intake_post_statement_count(
     ):
         assert api.post("/voices", body).status_code == 201
     assert len(_intake_hooks(hooks)) == 1
+
+
+def test_finishing_a_batch_costs_the_same_queries_as_one_item(
+    intake, make_person, django_capture_on_commit_callbacks
+):
+    """A file import finishes hundreds of items at once: who is told is read once per batch, and
+    each item's office (community here, township for one in another community) is told."""
+    community_staff = make_person("community_staff", intake.community)
+    other_staff = make_person("community_staff", intake.other_community)
+    township_staff = make_person("township_staff", intake.township)
+    with django_capture_on_commit_callbacks(execute=False):
+        one = [do_submit_voice(voice_input(intake.community), actor=ANONYMOUS).voice]
+        many = [
+            do_submit_voice(voice_input(unit, title=f"第{n}件"), actor=ANONYMOUS).voice
+            for n, unit in enumerate([intake.community, intake.other_community] * 3)
+        ]
+    with CaptureQueriesContext(connection) as single:
+        assert do_finish_intake([v.pk for v in one]).notified == 2
+    with CaptureQueriesContext(connection) as batch:
+        assert do_finish_intake([v.pk for v in many]).notified == 3 * 2 + 3 * 1
+    assert len(batch.captured_queries) == len(single.captured_queries)
+    assert _notified(many[0]) == {community_staff.pk, township_staff.pk}
+    assert _notified(many[1]) == {other_staff.pk}  # another township: its own staff only
