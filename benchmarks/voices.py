@@ -389,6 +389,7 @@ def measure(
     requests: int,
     worker: bool = False,
     only_intake: bool = False,
+    rounds: int = 3,
 ) -> None:
     from benchmarks.voices_http import measure_intake, measure_pages
 
@@ -397,7 +398,7 @@ def measure(
         measure_lookups(seeded, repeats)
         measure_pages(seeded["root"], pages)
     if requests:
-        measure_intake(seeded["root"], communities, requests, worker=worker)
+        measure_intake(seeded["root"], communities, requests, worker=worker, rounds=rounds)
 
 
 def measure_lookups(seeded: dict[str, Any], repeats: int) -> None:
@@ -439,6 +440,9 @@ def main(argv: list[str] | None = None) -> None:
         "--intake-worker", action="store_true", help="run a Huey consumer alongside the intake server"
     )
     parser.add_argument("--only-intake", action="store_true", help="skip search and page measurements")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="alternating bare/intake rounds (median reported)"
+    )
     args = parser.parse_args(argv)
     if args.reuse:
         reuse(args.db)
@@ -452,7 +456,13 @@ def main(argv: list[str] | None = None) -> None:
     )
     if args.reuse:
         measure(
-            reused(), args.repeats, args.page_repeats, args.requests, args.intake_worker, args.only_intake
+            reused(),
+            args.repeats,
+            args.page_repeats,
+            args.requests,
+            args.intake_worker,
+            args.only_intake,
+            args.rounds,
         )
         return
     seeded = seed_voices(args.voices)
@@ -461,7 +471,15 @@ def main(argv: list[str] | None = None) -> None:
         f"index rows) in {seeded['seconds']:.1f} s; voices alone {seeded['voice_seconds']:.1f} s "
         f"= {args.voices / seeded['voice_seconds']:,.0f} voices/s (jieba {seeded['token_seconds']:.1f} s)"
     )
-    measure(seeded, args.repeats, args.page_repeats, args.requests, args.intake_worker, args.only_intake)
+    measure(
+        seeded,
+        args.repeats,
+        args.page_repeats,
+        args.requests,
+        args.intake_worker,
+        args.only_intake,
+        args.rounds,
+    )
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ import json
 import os
 import random
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -163,10 +164,25 @@ def _fire(
     return seconds, counts
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def measure_intake(
-    root: Any, communities: list[tuple[int, str]], count: int, clients: int = 4, worker: bool = False
+    root: Any,
+    communities: list[tuple[int, str]],
+    count: int,
+    clients: int = 4,
+    worker: bool = False,
+    rounds: int = 3,
 ) -> dict[str, float]:
-    """Intake POSTs vs a bare JSON GET on the same 2-thread waitress server, `count` requests each.
+    """Intake POSTs vs a bare JSON GET on the same 2-thread waitress server, `count` requests each,
+    in `rounds` alternating rounds (bare, intake, bare, intake, …): the ratio of each round is taken
+    between measurements seconds apart, and the median of the rounds is reported, because a shared
+    machine's speed drifts by tens of percent within minutes. The server process's own CPU time per
+    request (from /proc) is reported beside it: it does not depend on how busy the machine is.
 
     Each POST queues its follow-up (index row, notification of the office) for the Huey worker. With
     `worker`, a consumer (`python -m minyi.cli worker`, as `minyi demo` starts it) runs alongside the
@@ -174,23 +190,26 @@ def measure_intake(
     reported; without it the queued follow-ups are run here afterwards, outside the timings.
     """
     from django.db import connection
+    from django.utils import timezone
     from huey.contrib.djhuey import HUEY
 
-    from minyi.core.actions.tokens import do_create_token
+    from minyi.core.actions.tokens import do_create_token, do_revoke_token
     from minyi.core.actors import Actor
+    from minyi.core.models import ApiToken
     from minyi.core.models.units import subtree_q
     from minyi.voices.actions.intake_followup import do_finish_intake
     from minyi.voices.models import Voice, VoiceSearchIndex
 
     resident = _person("bench-resident", "周居民")
-    secret = do_create_token(
-        resident, actor=Actor(person=resident, role="resident"), name="bench", expires_in_days=1
-    ).secret
+    as_resident = Actor(person=resident, role="resident")
+    for old in ApiToken.objects.usable(timezone.now()).filter(owner=resident, name="bench"):
+        do_revoke_token(old, actor=as_resident)  # an earlier run's (a person may hold 20 at most)
+    secret = do_create_token(resident, actor=as_resident, name="bench", expires_in_days=1).secret
     from benchmarks.voices import _parts
 
     rng = random.Random(23)
     bodies = []
-    for _ in range(count + 1):  # the last one warms the server up
+    for _ in range(count * rounds + 1):  # the last one warms the server up
         unit_id, name = rng.choice(communities)
         code, place, body = _parts(rng, name)
         payload = {"title": (place + body)[:30], "content": place + body, "category": code, "unit": unit_id,
@@ -218,6 +237,8 @@ def measure_intake(
                 [sys.executable, "-m", "minyi.cli", "worker"], env=env, stdout=sink, stderr=subprocess.STDOUT
             )
     caught_up = float("nan")
+    measured: list[dict[str, float]] = []
+    statuses: dict[str, dict[int, int]] = {"bare": {}, "intake": {}}
     try:
         for _ in range(300):  # up to 30 s for Django to start
             try:
@@ -231,14 +252,28 @@ def measure_intake(
         headers = {"Authorization": f"Bearer {secret}", "Content-Type": "application/json"}
         # Warm both endpoints (jieba, the process definition, rules) outside the timings.
         _fire(
-            [(f"{base}/api/v1/voices", bodies[count])] + [(f"{base}/api/v1/roles", None)] * 4,
+            [(f"{base}/api/v1/voices", bodies[-1])] + [(f"{base}/api/v1/roles", None)] * 4,
             headers,
             clients,
         )
-        bare_seconds, bare = _fire([(f"{base}/api/v1/roles", None)] * count, {}, clients)
-        intake_seconds, intake = _fire(
-            [(f"{base}/api/v1/voices", b) for b in bodies[:count]], headers, clients
-        )
+        for n in range(rounds):
+            cpu = _cpu_seconds(server.pid)
+            bare_seconds, bare = _fire([(f"{base}/api/v1/roles", None)] * count, {}, clients)
+            cpu_bare = _cpu_seconds(server.pid)
+            batch = bodies[n * count : (n + 1) * count]
+            intake_seconds, intake = _fire([(f"{base}/api/v1/voices", b) for b in batch], headers, clients)
+            cpu_intake = _cpu_seconds(server.pid)
+            measured.append(
+                {
+                    "bare": count / bare_seconds,
+                    "intake": count / intake_seconds,
+                    "bare_cpu_ms": (cpu_bare - cpu) / count * 1000,
+                    "intake_cpu_ms": (cpu_intake - cpu_bare) / count * 1000,
+                }
+            )
+            for name, counted in (("bare", bare), ("intake", intake)):
+                for status, number in counted.items():
+                    statuses[name][status] = statuses[name].get(status, 0) + number
         if consumer is not None:
             started = time.perf_counter()
             while HUEY.pending_count() and time.perf_counter() - started < 600:
@@ -260,15 +295,22 @@ def measure_intake(
     queued = HUEY.pending_count()
     HUEY.flush()
     finished = do_finish_intake(new_ids)  # whatever the worker did not do (all of it without one)
-    intake_rate, bare_rate = count / intake_seconds, count / bare_seconds
     print(
-        f"\nintake API throughput (waitress-serve --threads=2, one process, 127.0.0.1; {count} requests each "
-        f"from {clients} client threads):"
+        f"\nintake API throughput (waitress-serve --threads=2, one process, 127.0.0.1; {rounds} rounds of "
+        f"{count} requests each from {clients} client threads; req/s, and the server's CPU ms per request):"
     )
-    print(f"  GET  /api/v1/roles    {bare_rate:7.1f} req/s  statuses {bare}")
-    print(f"  POST /api/v1/voices   {intake_rate:7.1f} req/s  statuses {intake}  ({created} items created)")
+    for n, m in enumerate(measured, start=1):
+        print(
+            f"  round {n}: GET /api/v1/roles {m['bare']:7.1f} req/s ({m['bare_cpu_ms']:5.2f} ms)   "
+            f"POST /api/v1/voices {m['intake']:7.1f} req/s ({m['intake_cpu_ms']:5.2f} ms)   "
+            f"ratio {m['intake'] / m['bare']:5.2f}"
+        )
+    ratio = statistics.median(m["intake"] / m["bare"] for m in measured)
+    cpu_ratio = statistics.median(m["bare_cpu_ms"] / m["intake_cpu_ms"] for m in measured)
+    print(f"  statuses: GET {statuses['bare']}  POST {statuses['intake']}  ({created} items created)")
     print(f"  server log: {log}")
-    print(f"  ratio intake / bare   {intake_rate / bare_rate:7.2f}  (target ≥ 0.3)")
+    print(f"  ratio intake / bare, median of {rounds} rounds   {ratio:5.2f}  (target ≥ 0.3)")
+    print(f"  server CPU per request, bare / intake, median   {cpu_ratio:5.2f}")
     if worker:
         print(
             f"  huey worker alongside: caught up {caught_up:.1f} s after the last POST; {followed} of "
@@ -279,4 +321,9 @@ def measure_intake(
             f"  no huey worker: {queued} follow-up tasks queued; run here afterwards "
             f"({finished.indexed} indexed, {finished.notified} notifications)"
         )
-    return {"intake": intake_rate, "bare": bare_rate, "ratio": intake_rate / bare_rate}
+    return {
+        "intake": statistics.median(m["intake"] for m in measured),
+        "bare": statistics.median(m["bare"] for m in measured),
+        "ratio": ratio,
+        "cpu_ratio": cpu_ratio,
+    }

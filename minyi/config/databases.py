@@ -8,7 +8,10 @@ import dj_database_url
 
 
 def database_from_url(url: str) -> dict[str, Any]:
-    config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=0))
+    # Connections are kept per server thread for a minute (CONN_MAX_AGE): opening one costs a round of
+    # authentication on PostgreSQL, and on SQLite re-reading the schema and the pragmas below, which
+    # was most of what a small write request cost. Health checks drop a connection that went bad.
+    config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets readers work while one writer commits; IMMEDIATE takes the write lock at BEGIN so
         # two writers never deadlock on a lock upgrade.
@@ -17,7 +20,4 @@ def database_from_url(url: str) -> dict[str, Any]:
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         }
-    else:
-        config["CONN_MAX_AGE"] = 60
-        config["CONN_HEALTH_CHECKS"] = True
     return config
