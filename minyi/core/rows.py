@@ -23,6 +23,7 @@ look-ups every intake repeats (category, channel, unit), which the ORM would com
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from functools import cache
 from typing import Any, TypeVar
 
@@ -53,18 +54,9 @@ def reserve_ids(counts: Mapping[type[models.Model], int]) -> dict[type[models.Mo
     if not wanted:
         return {}
     if connection.vendor == "postgresql":
-        calls = [
-            f"nextval('{_sequence(model._meta.db_table, model._meta.pk.column)}')"
-            for model, n in wanted
-            for _ in range(n)
-        ]
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT {', '.join(calls)}")
-            values = list(cursor.fetchone())
-        reserved: dict[type[models.Model], list[int]] = {}
-        for model, n in wanted:
-            reserved[model], values = sorted(values[:n]), values[n:]
-        return reserved
+            cursor.execute(f"SELECT {', '.join(_nextvals(wanted))}")
+            return _share(wanted, list(cursor.fetchone()))
     if connection.vendor == "sqlite":
         # AUTOINCREMENT never reuses an id, so the next one is past both the recorded sequence and
         # the highest row (a table whose sequence row is missing has never had a row deleted).
@@ -83,6 +75,46 @@ def reserve_ids(counts: Mapping[type[models.Model], int]) -> dict[type[models.Mo
             model: list(range(top + 1, top + 1 + n)) for (model, n), top in zip(wanted, tops, strict=True)
         }
     raise NotImplementedError(f"reserve_ids: {connection.vendor}")
+
+
+def _nextvals(wanted: Sequence[tuple[type[models.Model], int]]) -> list[str]:
+    return [
+        f"nextval('{_sequence(model._meta.db_table, model._meta.pk.column)}')"
+        for model, n in wanted
+        for _ in range(n)
+    ]
+
+
+def _share(
+    wanted: Sequence[tuple[type[models.Model], int]], values: list[int]
+) -> dict[type[models.Model], list[int]]:
+    reserved: dict[type[models.Model], list[int]] = {}
+    for model, n in wanted:
+        reserved[model], values = sorted(values[:n]), values[n:]
+    return reserved
+
+
+def reserve_ids_with(
+    sql: str, params: Sequence[Any], counts: Mapping[type[models.Model], int]
+) -> tuple[tuple[Any, ...] | None, dict[type[models.Model], list[int]]]:
+    """Run `sql` — one statement returning at most one row, ending with its output list (a SELECT
+    list or a RETURNING clause) — and reserve ids as `reserve_ids` does: on PostgreSQL in the same
+    statement and round trip (the `nextval` calls are appended to its output). Returns the row's own
+    values (None if it returned none; then nothing was reserved on PostgreSQL) and the ids."""
+    _check_transaction()
+    wanted = [(model, n) for model, n in counts.items() if n > 0]
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql" or not wanted:
+            cursor.execute(sql, list(params))
+            row = cursor.fetchone()
+            return (None if row is None else tuple(row)), reserve_ids(counts)
+        calls = _nextvals(wanted)
+        cursor.execute(f"{sql}, {', '.join(calls)}", list(params))
+        row = cursor.fetchone()
+    if row is None:
+        return None, {}
+    own = len(row) - len(calls)
+    return tuple(row[:own]), _share(wanted, list(row[own:]))
 
 
 @cache
@@ -119,38 +151,115 @@ def insert_rows(rows: Sequence[models.Model]) -> None:
         row._state.db = connection.alias
 
 
+@dataclass(frozen=True)
+class ColumnOf:
+    """A look-up's value taken from another row: `column` of the `model` row whose unique field
+    `field_name` equals `value` (a scalar subquery), e.g. a token's owner by the token's key."""
+
+    model: type[models.Model]
+    field_name: str
+    value: object
+    column: str
+
+
+@dataclass(frozen=True)
+class By:
+    """One row of `model` whose unique field `field_name` equals `value` (`rows_by`)."""
+
+    model: type[models.Model]
+    field_name: str
+    value: object
+
+
 @cache
-def _select_sql(model: type[models.Model], column: str) -> tuple[str, tuple[str, ...], tuple[Any, ...]]:
-    """The SELECT of one row by `column`, the attribute names and each value's converters."""
+def _select_sql(model: type[models.Model]) -> tuple[str, tuple[str, ...], tuple[Any, ...]]:
+    """The SELECT of a model's columns (no WHERE), the attribute names and each value's converters."""
     fields = tuple(model._meta.concrete_fields)
     quote = connection.ops.quote_name
     columns = ", ".join(quote(field.column) for field in fields)
-    sql = f"SELECT {columns} FROM {quote(model._meta.db_table)} WHERE {quote(column)} = %s"
     converters = []
     for field in fields:
         expression = field.get_col(model._meta.db_table)
         found = connection.ops.get_db_converters(expression) + field.get_db_converters(connection)  # type: ignore[attr-defined]
         converters.append((expression, tuple(found)))
-    return sql, tuple(field.attname for field in fields), tuple(converters)
+    return (
+        f"SELECT {columns} FROM {quote(model._meta.db_table)}",
+        tuple(f.attname for f in fields),
+        tuple(converters),
+    )
 
 
-def row_by(model: type[M], field_name: str, value: object) -> M | None:
-    """The row of `model` whose unique field `field_name` equals `value`, or None."""
+def _unique_field(model: type[models.Model], field_name: str) -> models.Field:  # type: ignore[type-arg]
     field = model._meta.pk if field_name == "pk" else model._meta.get_field(field_name)
     if not isinstance(field, models.Field) or not (field.unique or field.primary_key):
-        raise ValueError(f"row_by needs a unique field, not {model.__name__}.{field_name}")
+        raise ValueError(f"rows_by needs a unique field, not {model.__name__}.{field_name}")
+    return field
+
+
+def _condition(model: type[models.Model], field_name: str, value: object) -> tuple[str, list[Any]] | None:
+    """`"column" = %s` (or `= (subquery)`) and its parameter; None when no row can match (a number
+    out of the column's range, which the database would refuse rather than not find)."""
+    field = _unique_field(model, field_name)
+    quote = connection.ops.quote_name
+    if isinstance(value, ColumnOf):
+        inner = _condition(value.model, value.field_name, value.value)
+        if inner is None:
+            return None
+        table = quote(value.model._meta.db_table)
+        source = value.model._meta.get_field(value.column)
+        if not isinstance(source, models.Field):
+            raise ValueError(f"ColumnOf needs a concrete field, not {value.model.__name__}.{value.column}")
+        column = quote(source.column)
+        return f"{quote(field.column)} = (SELECT {column} FROM {table} WHERE {inner[0]})", inner[1]
     if isinstance(field, models.IntegerField) and isinstance(value, int):
         low, high = connection.ops.integer_field_range(field.get_internal_type())
         if (low is not None and value < low) or (high is not None and value > high):
-            return None  # no such row, as the ORM answers (and no database error)
-    sql, names, converters = _select_sql(model, field.column)
+            return None
+    return f"{quote(field.column)} = %s", [field.get_db_prep_value(value, connection)]
+
+
+def rows_by(lookups: Sequence[By]) -> list[models.Model | None]:
+    """The row each look-up finds by a unique field (or None), in order: one round trip on PostgreSQL
+    (the SELECTs go in one execute and come back as successive result sets), one statement each on
+    SQLite. The SELECT text is built once per model, not compiled by the ORM per call."""
+    statements: list[tuple[int, str, list[Any]]] = []
+    for position, lookup in enumerate(lookups):
+        condition = _condition(lookup.model, lookup.field_name, lookup.value)
+        if condition is not None:
+            select = _select_sql(lookup.model)[0]
+            statements.append((position, f"{select} WHERE {condition[0]}", condition[1]))
+    found: list[models.Model | None] = [None] * len(lookups)
+    if not statements:
+        return found
     with connection.cursor() as cursor:
-        cursor.execute(sql, [field.get_db_prep_value(value, connection)])
-        row = cursor.fetchone()
-    if row is None:
-        return None
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "; ".join(sql for _, sql, _ in statements), [p for *_, ps in statements for p in ps]
+            )
+            fetched = []
+            for _ in statements:
+                fetched.append(cursor.fetchone())
+                cursor.nextset()
+        else:
+            fetched = []
+            for _, sql, params in statements:
+                cursor.execute(sql, params)
+                fetched.append(cursor.fetchone())
+    for (position, _, _), row in zip(statements, fetched, strict=True):
+        if row is not None:
+            found[position] = _instance(lookups[position].model, row)
+    return found
+
+
+def _instance(model: type[M], row: Sequence[Any]) -> M:
+    _, names, converters = _select_sql(model)
     values = list(row)
     for i, (expression, found) in enumerate(converters):
         for converter in found:
             values[i] = converter(values[i], expression, connection)
     return model.from_db(connection.alias, list(names), values)
+
+
+def row_by(model: type[M], field_name: str, value: object) -> M | None:
+    """The row of `model` whose unique field `field_name` equals `value`, or None."""
+    return rows_by([By(model, field_name, value)])[0]  # type: ignore[return-value]

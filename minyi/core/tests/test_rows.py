@@ -9,12 +9,14 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from minyi.core.actions.channels import ensure_default_channels
+from minyi.core.actions.tokens import do_create_token
 from minyi.core.actors import Actor
-from minyi.core.models import ChainHead, Channel, Event, Unit
+from minyi.core.models import ApiToken, ChainHead, Channel, Event, Person, Unit
+from minyi.core.models.tokens import token_digest
 from minyi.core.record.hashing import GENESIS
 from minyi.core.record.verify import verify_record
 from minyi.core.record.write import prepare_event, record_event, start_chain
-from minyi.core.rows import insert_rows, reserve_ids, row_by
+from minyi.core.rows import By, ColumnOf, insert_rows, reserve_ids, reserve_ids_with, row_by, rows_by
 
 AT = datetime(2026, 5, 6, 7, 8, 9, 123456, tzinfo=UTC)
 
@@ -105,3 +107,41 @@ def test_row_by_is_one_statement(tree):
     with CaptureQueriesContext(connection) as queries:
         row_by(Unit, "pk", tree.station.pk)
     assert len(queries.captured_queries) == 1
+
+
+def test_rows_by_reads_several_rows_in_one_round_trip_on_postgresql(tree, system, make_person):
+    ensure_default_channels(actor=system)
+    person = make_person("resident", tree.community)
+    token = do_create_token(person, actor=Actor(person=person, role="resident"), name="t", expires_in_days=1)
+    digest = token_digest(token.secret)
+    lookups = [
+        By(Unit, "pk", tree.community.pk),
+        By(Unit, "pk", 10**30),  # out of range: None, and not sent
+        By(Channel, "code", "nowhere"),
+        By(ApiToken, "key_hash", digest),
+        By(Person, "pk", ColumnOf(ApiToken, "key_hash", digest, "owner")),
+        By(Person, "pk", ColumnOf(ApiToken, "key_hash", "0" * 64, "owner")),  # no such token
+        By(Channel, "code", "web"),
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        unit, huge, missing, found_token, owner, nobody, web = rows_by(lookups)
+    assert len(queries.captured_queries) == (1 if connection.vendor == "postgresql" else 6)
+    assert unit == tree.community and huge is None and missing is None and nobody is None
+    assert isinstance(found_token, ApiToken) and found_token.pk == token.token.pk
+    assert owner == person and isinstance(web, Channel) and web.code == "web"
+    assert rows_by([]) == [] and rows_by([By(Unit, "pk", -(10**30))]) == [None]
+
+
+def test_reserve_ids_with_a_statement_of_the_caller(tree):
+    with transaction.atomic():
+        row, ids = reserve_ids_with("SELECT %s, %s", [7, "甲"], {Event: 2, Unit: 0})
+        assert row == (7, "甲") and list(ids) == [Event] and len(ids[Event]) == 2
+        with CaptureQueriesContext(connection) as queries:
+            nothing, none_reserved = reserve_ids_with(
+                'UPDATE "core_unit" SET "name" = "name" WHERE "id" = %s RETURNING "id"', [-1], {Event: 1}
+            )
+        assert nothing is None
+        if connection.vendor == "postgresql":  # one statement: its row was missing, so nothing taken
+            assert none_reserved == {} and len(queries.captured_queries) == 1
+        else:  # SQLite reserves after the statement (ids are taken only by inserting them)
+            assert len(none_reserved[Event]) == 1 and len(queries.captured_queries) == 2

@@ -33,13 +33,14 @@ from minyi.core.models import Channel, Event, ProcessInstance, Unit
 from minyi.core.models.channels import ChannelCode
 from minyi.core.models.units import UnitKind
 from minyi.core.record.write import prepare_event, start_chain
-from minyi.core.rows import insert_rows, reserve_ids, row_by
+from minyi.core.rows import By, insert_rows, reserve_ids, rows_by
 from minyi.core.scope import active_grants
 from minyi.voices.actions.intake_followup import queue_followup
 from minyi.voices.actions.tracking import (
     lock_tracking_counter,
     new_verification_code,
     next_tracking_code,
+    next_tracking_code_and_ids,
     verification_hash,
 )
 from minyi.voices.milestones import first_milestones
@@ -118,30 +119,32 @@ def _error(code: str, message: str, field_name: str) -> ActionError:
     return ActionError(code, message, {"field": field_name})
 
 
-def _resolve_category(value: Category | int | str) -> Category:
-    if isinstance(value, Category):
-        category: Category | None = value
-    elif isinstance(value, int):
-        category = row_by(Category, "pk", value)
-    else:
-        category = row_by(Category, "code", str(value).strip())
-    if category is None or not category.is_active:
+def _resolve(
+    category: Category | int | str, unit: Unit | int, channel_code: str
+) -> tuple[Category, Unit, Channel]:
+    """The item's category (by id or code), unit and channel, read in one round trip (`rows_by`);
+    refused in that order, naming the field."""
+    lookups: list[By] = []
+    if not isinstance(category, Category):
+        lookups.append(
+            By(Category, "pk", category)
+            if isinstance(category, int)
+            else By(Category, "code", str(category).strip())
+        )
+    if not isinstance(unit, Unit):
+        lookups.append(By(Unit, "pk", unit))
+    lookups.append(By(Channel, "code", channel_code))
+    found = iter(rows_by(lookups))
+    the_category = category if isinstance(category, Category) else next(found)
+    the_unit = unit if isinstance(unit, Unit) else next(found)
+    the_channel = next(found)
+    if not isinstance(the_category, Category) or not the_category.is_active:
         raise ActionError("category_unknown", _("请选择有效的诉求类别"), {"field": "category"})
-    return category
-
-
-def _resolve_unit(value: Unit | int) -> Unit:
-    unit = value if isinstance(value, Unit) else row_by(Unit, "pk", value)
-    if unit is None or not unit.is_active or unit.kind not in INTAKE_UNIT_KINDS:
+    if not isinstance(the_unit, Unit) or not the_unit.is_active or the_unit.kind not in INTAKE_UNIT_KINDS:
         raise ActionError("unit_unknown", _("请选择事项所在的社区、村或街道（乡镇）"), {"field": "unit"})
-    return unit
-
-
-def _resolve_channel(code: str) -> Channel:
-    channel = row_by(Channel, "code", code)
-    if channel is None or not channel.is_active:
+    if not isinstance(the_channel, Channel) or not the_channel.is_active:
         raise ActionError("channel_unknown", _("受理渠道无效或已停用"), {"field": "channel"})
-    return channel
+    return the_category, the_unit, the_channel
 
 
 def check_idempotency_key(key: str | None) -> str | None:
@@ -207,12 +210,8 @@ def check_voice_input(data: VoiceInput, *, channel_code: str, staff: bool) -> Ch
     if data.received_at is not None and data.received_at > timezone.now() + dt.timedelta(minutes=5):
         raise _error("received_at_future", _("受理时间不能晚于现在"), "received_at")
     data.idempotency_key = check_idempotency_key(data.idempotency_key)
-    return CheckedVoice(
-        data=data,
-        category=_resolve_category(data.category),
-        unit=_resolve_unit(data.unit),
-        channel=_resolve_channel(channel_code),
-    )
+    category, unit, channel = _resolve(data.category, data.unit, channel_code)
+    return CheckedVoice(data=data, category=category, unit=unit, channel=channel)
 
 
 def check_photos(photos: Sequence[IO[bytes] | Any]) -> None:
@@ -372,8 +371,9 @@ def _create(
     year = timezone.localtime(received_at).year
     # The counter lock serialises creates, so a concurrent replay of the same key waits here and then
     # finds the first item instead of creating a second one.
-    if key is None:  # nothing to replay: lock the counter and take the number in one statement
-        tracking_code = next_tracking_code(year)
+    new_rows = {Voice: 1, ProcessInstance: 1, Event: 2}
+    if key is None:  # nothing to replay: lock the counter, take the number and reserve the ids at once
+        tracking_code, ids = next_tracking_code_and_ids(year, new_rows)
     else:
         # The counter lock serialises creates, so a concurrent replay of the same key waits here and
         # then finds the first item instead of creating a second one (and takes no number).
@@ -382,10 +382,10 @@ def _create(
         if first is not None:
             return first
         tracking_code = next_tracking_code(year, locked_last=last)
+        ids = reserve_ids(new_rows)
     code = "" if submitter is not None else new_verification_code(key)
-    # Every row of the new item is built first, with reserved ids so they can point at each other,
-    # then inserted together (`insert_rows`: one round trip on PostgreSQL).
-    ids = reserve_ids({Voice: 1, ProcessInstance: 1, Event: 2})
+    # Every row of the new item is built first, with the reserved ids so they can point at each
+    # other, then inserted together (`insert_rows`: one round trip on PostgreSQL).
     voice = Voice(
         pk=ids[Voice][0],
         instance_id=ids[ProcessInstance][0],

@@ -17,10 +17,11 @@ import hashlib
 import hmac
 import re
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,6 +30,7 @@ from minyi.core.engine.registry import current_definition
 from minyi.core.errors import ActionError
 from minyi.core.masking import mask_name, mask_phone
 from minyi.core.models import Event, ProcessInstance
+from minyi.core.rows import reserve_ids, reserve_ids_with
 from minyi.core.subjects import chain_name
 from minyi.voices.models import TrackingAttempt, TrackingCounter, Voice
 
@@ -61,11 +63,29 @@ def next_tracking_code(year: int, *, locked_last: int | None = None) -> str:
     return tracking_code_for(year, locked_last + 1)
 
 
+def next_tracking_code_and_ids(
+    year: int, counts: Mapping[type[models.Model], int]
+) -> tuple[str, dict[type[models.Model], list[int]]]:
+    """`next_tracking_code(year)` and `rows.reserve_ids(counts)`; on PostgreSQL one statement."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("next_tracking_code_and_ids must run inside the action's transaction.atomic block")
+    row, ids = reserve_ids_with(_INCREMENT.format(table=_counter_table()), [year], counts)
+    if row is None:  # the year's first number: create its row, then reserve
+        return next_tracking_code(year), ids or reserve_ids(counts)
+    return tracking_code_for(year, int(row[0])), ids
+
+
+_INCREMENT = 'UPDATE {table} SET "last" = "last" + 1 WHERE "year" = %s RETURNING "last"'
+
+
+def _counter_table() -> str:
+    return connection.ops.quote_name(TrackingCounter._meta.db_table)
+
+
 def _increment(year: int) -> int | None:
     """The year's counter moved on by one (its row now locked), or None if the year has no row yet."""
-    table = connection.ops.quote_name(TrackingCounter._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(f'UPDATE {table} SET "last" = "last" + 1 WHERE "year" = %s RETURNING "last"', [year])
+        cursor.execute(_INCREMENT.format(table=_counter_table()), [year])
         row = cursor.fetchone()
     return None if row is None else int(row[0])
 
