@@ -117,13 +117,44 @@ def reserve_ids_with(
     return tuple(row[:own]), _share(wanted, list(row[own:]))
 
 
+# Field classes whose value goes to the database unchanged when it already has this Python type
+# (their get_db_prep_save would return it as it is); anything else takes the field's own path.
+_AS_IS: dict[type[models.Field], type] = {  # type: ignore[type-arg]
+    models.CharField: str, models.TextField: str, models.SlugField: str, models.EmailField: str,
+    models.BooleanField: bool, models.IntegerField: int, models.SmallIntegerField: int,
+    models.BigIntegerField: int, models.PositiveIntegerField: int, models.PositiveSmallIntegerField: int,
+    models.PositiveBigIntegerField: int, models.AutoField: int, models.BigAutoField: int,
+}  # fmt: skip
+
+
+def _plain_type(field: models.Field) -> type | None:  # type: ignore[type-arg]
+    """The Python type a field's value may have to be sent as it is (None: always prepare it)."""
+    if isinstance(field, models.ForeignKey):  # includes OneToOneField: the target's column
+        return _plain_type(field.target_field)
+    return _AS_IS.get(type(field))
+
+
 @cache
-def _insert_sql(model: type[models.Model]) -> tuple[str, tuple[models.Field, ...]]:  # type: ignore[type-arg]
+def _insert_sql(model: type[models.Model]) -> tuple[str, tuple[tuple[models.Field, type | None], ...]]:  # type: ignore[type-arg]
     fields = tuple(model._meta.local_concrete_fields)
     quote = connection.ops.quote_name
     columns = ", ".join(quote(field.column) for field in fields)
     placeholders = ", ".join(["%s"] * len(fields))
-    return f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({placeholders})", fields
+    sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({placeholders})"
+    return sql, tuple((field, _plain_type(field)) for field in fields)
+
+
+def _values(row: models.Model, fields: Sequence[tuple[models.Field, type | None]]) -> list[Any]:  # type: ignore[type-arg]
+    """The row's parameters as `Model.save` prepares them (pre_save, then get_db_prep_save)."""
+    values = []
+    for field, plain in fields:
+        if plain is not None:
+            value = getattr(row, field.attname)
+            if value is None or type(value) is plain:
+                values.append(value)
+                continue
+        values.append(field.get_db_prep_save(field.pre_save(row, True), connection))
+    return values
 
 
 def insert_rows(rows: Sequence[models.Model]) -> None:
@@ -136,7 +167,7 @@ def insert_rows(rows: Sequence[models.Model]) -> None:
             raise ValueError(f"insert_rows needs a reserved primary key on {row!r}")
         sql, fields = _insert_sql(type(row))
         statements.append(sql)
-        params.extend(field.get_db_prep_save(field.pre_save(row, True), connection) for field in fields)
+        params.extend(_values(row, fields))
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(";\n".join(statements), params)

@@ -145,3 +145,18 @@ def test_reserve_ids_with_a_statement_of_the_caller(tree):
             assert none_reserved == {} and len(queries.captured_queries) == 1
         else:  # SQLite reserves after the statement (ids are taken only by inserting them)
             assert len(none_reserved[Event]) == 1 and len(queries.captured_queries) == 2
+
+
+def test_values_of_another_type_take_the_fields_own_preparation(tree):
+    """Values of the column's own Python type are sent as they are; any other goes through the field
+    (as Model.save does): an int in a text column is stored as its text."""
+    with transaction.atomic():
+        event = prepare_event(
+            actor=Actor.system(), action="test.types", subject=tree.station, unit=tree.station
+        )
+        event.pk = reserve_ids({Event: 1})[Event][0]
+        event.chain, event.subject_id = "test.types:1", 42  # type: ignore[assignment]
+        head = start_chain([event])
+        insert_rows([event, head])
+    stored = Event.objects.get(pk=event.pk)
+    assert stored.subject_id == "42" and stored.public is False and stored.unit_id == tree.station.pk
