@@ -12,12 +12,16 @@ reserved first (`reserve_ids`), so the rows can point at each other before any i
 - SQLite: one statement per row (there is no round trip to save); ids are read from `sqlite_sequence`
   under the write lock the transaction took at BEGIN IMMEDIATE, so nobody else can take them.
 
-The INSERT text is built once per model from its concrete fields and cached; values go through each
-field's own `pre_save` (auto_now and the like) and `get_db_prep_save`, as `Model.save` does. No
-signals are sent (the project has no receivers on model saves). Must run inside a transaction.
+The INSERT text is built once per model from its concrete fields and cached; each value is what
+`Model.save` would send: the field's own `pre_save` (auto_now and the like) and `get_db_prep_save`,
+except that a value which already has its column's plain Python type (a str for a text column, an
+int for an integer one) is sent as it is, as those methods would return it. No signals are sent (the
+project has no receivers on model saves). Must run inside a transaction. `reserve_ids_with` reserves
+the ids in the caller's own statement (the intake's tracking-number UPDATE … RETURNING).
 
-`row_by` reads one row by a unique column with a SELECT built once per model and column, for the
-look-ups every intake repeats (category, channel, unit), which the ORM would compile every time.
+`rows_by` reads rows by unique columns (category, unit, channel; an API token and its owner) with
+SELECTs built once per model, several in one round trip on PostgreSQL, where the ORM would compile
+and send each one.
 """
 
 from __future__ import annotations
