@@ -7,7 +7,7 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 
 from minyi.core.schedule import every_minutes
 from minyi.voices.actions.imports import run_import
-from minyi.voices.actions.intake_followup import FollowupResult, do_finish_intake, finish_stalled_intake
+from minyi.voices.actions.intake_followup import FollowupResult, finish_queued_intake, finish_stalled_intake
 from minyi.voices.search.tasks import reindex_voices
 
 
@@ -18,8 +18,9 @@ def run_voice_import(batch_id: int) -> None:
 
 @db_task()
 def finish_intake(voice_ids: list[int]) -> FollowupResult:
-    """Index new items and tell the offices that must accept them (queued when their intake commits)."""
-    return do_finish_intake(voice_ids)
+    """Index new items and tell the offices that must accept them (queued when their intake commits),
+    with any other recent item still unfinished (`finish_queued_intake`)."""
+    return finish_queued_intake(voice_ids)
 
 
 @db_periodic_task(every_minutes(settings.MINYI_SWEEP_MINUTES), name="voices.finish_stalled_intake")

@@ -14,9 +14,11 @@ from minyi.core.models import Notification
 from minyi.core.tests.apitest import ApiClient, token_for
 from minyi.voices.actions.intake import do_submit_voice
 from minyi.voices.actions.intake_followup import (
+    FollowupResult,
     _AfterCommit,
     collected_followups,
     do_finish_intake,
+    finish_queued_intake,
     finish_stalled_intake,
 )
 from minyi.voices.models import Voice, VoiceSearchIndex
@@ -98,10 +100,10 @@ def test_stalled_follow_ups_are_finished_by_the_sweep(
     intake, make_person, django_capture_on_commit_callbacks
 ):
     staff = make_person("community_staff", intake.community)
-    with django_capture_on_commit_callbacks(execute=False):  # the queue never got the task
+    with django_capture_on_commit_callbacks(execute=False):  # the queue never got either task
         stalled = do_submit_voice(voice_input(intake.community), actor=ANONYMOUS).voice
-    with django_capture_on_commit_callbacks(execute=True):
         done = do_submit_voice(voice_input(intake.community, title="已完成"), actor=ANONYMOUS).voice
+    do_finish_intake([done.pk])  # finished some other way (a queued task would also take `stalled`)
     result = finish_stalled_intake()
     assert (result.indexed, result.notified) == (1, 1)
     assert _notified(stalled) == {staff.pk} and _notified(done) == {staff.pk}
@@ -165,3 +167,22 @@ def test_finishing_a_batch_costs_the_same_queries_as_one_item(
     assert len(batch.captured_queries) == len(single.captured_queries)
     assert _notified(many[0]) == {community_staff.pk, township_staff.pk}
     assert _notified(many[1]) == {other_staff.pk}  # another township: its own staff only
+
+
+def test_the_queued_task_finishes_the_burst_and_later_tasks_write_nothing(
+    intake, make_person, django_capture_on_commit_callbacks
+):
+    staff = make_person("community_staff", intake.community)
+    with django_capture_on_commit_callbacks(execute=False):  # three intakes, their tasks not yet run
+        first, second, third = (
+            do_submit_voice(voice_input(intake.community, title=f"第{n}件"), actor=ANONYMOUS).voice
+            for n in range(3)
+        )
+    result = finish_queued_intake([second.pk])  # the first task to run finishes all three
+    assert (result.indexed, result.notified) == (3, 3)
+    assert all(_notified(voice) == {staff.pk} for voice in (first, second, third))
+    with CaptureQueriesContext(connection) as queries:
+        assert finish_queued_intake([first.pk]) == FollowupResult()
+        assert finish_queued_intake([third.pk]) == FollowupResult()
+    assert len(queries.captured_queries) == 2  # one read each: no transaction, no write
+    assert Notification.objects.filter(kind="voices.new").count() == 3
