@@ -172,33 +172,24 @@ def start(
     title: str,
     actor: Actor,
     inputs: Mapping[str, Any] | None = None,
-    new_subject: bool = False,
-    after: Event | None = None,
 ) -> ProcessInstance:
     """Begin one run of `process_name` for `subject`; records `<process>.start`.
 
     Whether the actor may start it is the calling action's question (e.g. anyone may request a role).
     Runs inside the calling action's transaction (like `record_event`): the action's atomic block
     makes it all-or-nothing, so start takes no savepoint of its own. A second start for a subject is
-    refused with Conflict having written nothing (the instance insert has its savepoint), unless
-    `new_subject` says the action inserted the subject itself — then no instance can exist and the
-    savepoint is skipped. `after`: the subject's last event, appended by this action
-    (see `record_event`).
+    refused with Conflict having written nothing (the instance insert has its savepoint). An action
+    that inserts the subject itself may build the rows instead (`prepare_start`).
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("runtime.start must run inside the action's transaction.atomic block")
     definition, cleaned, instance = _new_instance(process_name, subject, unit, title, inputs)
-    if new_subject:
-        instance.save(force_insert=True)
-    else:
-        try:
-            with transaction.atomic():
-                instance.save(force_insert=True)
-        except IntegrityError:
-            raise Conflict("process_already_started", _("该事项已有进行中的此流程")) from None
-    record_event(
-        actor=actor, subject=subject, unit=unit, after=after, **_start_record(definition, instance, cleaned)
-    )
+    try:
+        with transaction.atomic():
+            instance.save(force_insert=True)
+    except IntegrityError:
+        raise Conflict("process_already_started", _("该事项已有进行中的此流程")) from None
+    record_event(actor=actor, subject=subject, unit=unit, **_start_record(definition, instance, cleaned))
     return instance
 
 

@@ -43,17 +43,11 @@ def record_event(
     data: Mapping[str, Any] | None = None,
     reason: str = "",
     public: bool = False,
-    new_chain: bool = False,
-    after: Event | None = None,
 ) -> Event:
     """Append one event to the subject's chain. Locks only that chain's head row.
 
-    Two shortcuts for an action that knows its chain, each one statement (and a savepoint) fewer:
-    `new_chain` — the subject was inserted by this transaction, so nobody can have started its chain:
-    the head is created without looking for it first (should one exist after all, the insert fails
-    and so does the action; nothing is appended to a chain it did not read). `after` — the chain's
-    last event, appended by this same transaction (which therefore holds the head's lock): the head
-    is moved on only if it still names that event, otherwise the action fails.
+    A subject inserted by the action itself starts its chain with `prepare_event` and `start_chain`
+    instead (no head to read; the intake does this).
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("record_event must run inside the action's transaction.atomic block")
@@ -61,12 +55,6 @@ def record_event(
         actor=actor, action=action, subject=subject, unit=unit, data=data, reason=reason, public=public
     )
     chain = event.chain
-    if new_chain:
-        _seal(event, seq=1, prev_hash=GENESIS)
-        _create_head(chain, event)
-        return event
-    if after is not None:
-        return _append_after(event, after)
     # Three statements for an existing chain (lock head, insert event, update head). A chain's first
     # event creates its head in a savepoint; if a concurrent writer created it first, the savepoint
     # rolls back and the event is appended behind theirs.
@@ -139,23 +127,6 @@ def _head(chain: str, event: Event) -> ChainHead:
 
 def _create_head(chain: str, event: Event) -> None:
     _head(chain, event).save(force_insert=True)
-
-
-def _append_after(event: Event, after: Event) -> Event:
-    """Append behind `after` (this transaction's own last event on the chain): move the head, then insert."""
-    if after.chain != event.chain or after.pk is None:
-        raise ValueError("`after` must be an event already appended to the same chain")
-    _place(event, seq=after.seq + 1, prev_hash=after.hash)
-    moved = ChainHead.objects.filter(chain=event.chain, seq=after.seq, hash=after.hash).update(
-        seq=event.seq,
-        hash=event.hash,
-        signature=sign("head", head_message(event.chain, event.seq, event.hash)),
-        updated_at=timezone.now(),
-    )
-    if moved != 1:
-        raise RuntimeError(f"chain {event.chain} no longer ends at seq {after.seq}; refusing to append")
-    event.save(force_insert=True)
-    return event
 
 
 def _place(event: Event, *, seq: int, prev_hash: str) -> None:

@@ -99,53 +99,16 @@ def test_unstorable_values_are_refused_before_writing(tree, bad):
     assert Event.objects.count() == before
 
 
-def _fresh_subject():  # type: ignore[no-untyped-def]
-    """A subject inserted in this transaction, with no chain yet (a person created without an action)."""
-    from minyi.core.models import Person
-
-    return Person.objects.create(username="fresh-subject", name="新人")
-
-
-def test_new_chain_and_after_write_the_same_chain_in_fewer_statements(tree, django_assert_num_queries):  # type: ignore[no-untyped-def]
-    from minyi.core.record.verify import render_report, verify_record
-
-    with transaction.atomic():
-        subject = _fresh_subject()
-        with django_assert_num_queries(2):  # insert event, insert head (no head read, no savepoint)
-            first = record_event(
-                actor=Actor.system(),
-                action="test.first",
-                subject=subject,
-                unit=tree.community,
-                new_chain=True,
-            )
-        with django_assert_num_queries(2):  # move head, insert event (no head read)
-            second = record_event(
-                actor=Actor.system(), action="test.second", subject=subject, unit=tree.community, after=first
-            )
-    assert (first.seq, second.seq) == (1, 2)
-    assert second.prev_hash == first.hash
-    head = ChainHead.objects.get(chain=first.chain)
-    assert (head.seq, head.hash) == (2, second.hash)
-    assert signature_ok("head", head_message(head.chain, head.seq, head.hash), head.signature)
-    report = verify_record()
-    assert report.ok, render_report(report)
-
-
-def test_new_chain_refuses_a_chain_that_exists(tree):  # type: ignore[no-untyped-def]
+def test_start_chain_refuses_a_chain_that_exists(tree):  # type: ignore[no-untyped-def]
     from django.db import IntegrityError
 
+    from minyi.core.record.write import prepare_event, start_chain
+    from minyi.core.rows import insert_rows, reserve_ids
+
+    _write(tree.community, {"n": 1})  # the community's chain exists
     before = Event.objects.count()
     with pytest.raises(IntegrityError), transaction.atomic():
-        record_event(actor=Actor.system(), action="test.x", subject=tree.community, unit=None, new_chain=True)
+        event = prepare_event(actor=Actor.system(), action="test.x", subject=tree.community, unit=None)
+        event.pk = reserve_ids({Event: 1})[Event][0]
+        insert_rows([event, start_chain([event])])
     assert Event.objects.count() == before
-
-
-def test_after_a_stale_event_appends_nothing(tree):  # type: ignore[no-untyped-def]
-    first = _write(tree.community, {"n": 1})
-    _write(tree.community, {"n": 2})  # the chain moved on: `first` is no longer its last event
-    before = Event.objects.count()
-    with pytest.raises(RuntimeError, match="no longer ends"), transaction.atomic():
-        record_event(actor=Actor.system(), action="test.x", subject=tree.community, unit=None, after=first)
-    assert Event.objects.count() == before
-    assert ChainHead.objects.get(chain=first.chain).seq == first.seq + 1
