@@ -293,8 +293,3 @@ def _instance(model: type[M], row: Sequence[Any]) -> M:
         for converter in found:
             values[i] = converter(values[i], expression, connection)
     return model.from_db(connection.alias, list(names), values)
-
-
-def row_by(model: type[M], field_name: str, value: object) -> M | None:
-    """The row of `model` whose unique field `field_name` equals `value`, or None."""
-    return rows_by([By(model, field_name, value)])[0]  # type: ignore[return-value]

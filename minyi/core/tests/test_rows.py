@@ -16,7 +16,7 @@ from minyi.core.models.tokens import token_digest
 from minyi.core.record.hashing import GENESIS
 from minyi.core.record.verify import verify_record
 from minyi.core.record.write import prepare_event, record_event, start_chain
-from minyi.core.rows import By, ColumnOf, insert_rows, reserve_ids, reserve_ids_with, row_by, rows_by
+from minyi.core.rows import By, ColumnOf, insert_rows, reserve_ids, reserve_ids_with, rows_by
 
 AT = datetime(2026, 5, 6, 7, 8, 9, 123456, tzinfo=UTC)
 
@@ -87,25 +87,25 @@ def test_a_failing_row_fails_the_whole_insert(tree):
     assert Event.objects.count() == count
 
 
-def test_row_by_reads_what_the_orm_reads(tree, system):
+def test_rows_by_reads_what_the_orm_reads(tree, system):
     ensure_default_channels(actor=system)
-    unit = row_by(Unit, "pk", tree.community.pk)
+    unit = rows_by([By(Unit, "pk", tree.community.pk)])[0]
     assert unit is not None and unit._state.adding is False
     expected = Unit.objects.get(pk=tree.community.pk)
     for field in Unit._meta.concrete_fields:
         assert getattr(unit, field.attname) == getattr(expected, field.attname), field.name
     assert isinstance(unit.is_active, bool)
-    channel = row_by(Channel, "code", "web")
+    channel = rows_by([By(Channel, "code", "web")])[0]
     assert channel is not None and channel == Channel.objects.get(code="web")
-    assert row_by(Channel, "code", "nowhere") is None
-    assert row_by(Unit, "pk", 10**30) is None  # out of the column's range: no row, no database error
+    assert rows_by([By(Channel, "code", "nowhere")]) == [None]
+    assert rows_by([By(Unit, "pk", 10**30)]) == [None]  # out of the column's range: no row, no database error
     with pytest.raises(ValueError):
-        row_by(Unit, "name", tree.community.name)  # not unique
+        rows_by([By(Unit, "name", tree.community.name)])  # not unique
 
 
-def test_row_by_is_one_statement(tree):
+def test_one_look_up_is_one_statement(tree):
     with CaptureQueriesContext(connection) as queries:
-        row_by(Unit, "pk", tree.station.pk)
+        rows_by([By(Unit, "pk", tree.station.pk)])
     assert len(queries.captured_queries) == 1
 
 
