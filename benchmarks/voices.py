@@ -455,22 +455,14 @@ def main(argv: list[str] | None = None) -> None:
         f"python {sys.version.split()[0]}"
     )
     if args.reuse:
-        measure(
-            reused(),
-            args.repeats,
-            args.page_repeats,
-            args.requests,
-            args.intake_worker,
-            args.only_intake,
-            args.rounds,
+        seeded = reused()
+    else:
+        seeded = seed_voices(args.voices)
+        print(
+            f"\nseed: {seeded['units']:,} units, {args.voices:,} voices (+ process instances, registration "
+            f"events, index rows) in {seeded['seconds']:.1f} s; voices alone {seeded['voice_seconds']:.1f} s "
+            f"= {args.voices / seeded['voice_seconds']:,.0f} voices/s (jieba {seeded['token_seconds']:.1f} s)"
         )
-        return
-    seeded = seed_voices(args.voices)
-    print(
-        f"\nseed: {seeded['units']:,} units, {args.voices:,} voices (+ process instances, registration events, "
-        f"index rows) in {seeded['seconds']:.1f} s; voices alone {seeded['voice_seconds']:.1f} s "
-        f"= {args.voices / seeded['voice_seconds']:,.0f} voices/s (jieba {seeded['token_seconds']:.1f} s)"
-    )
     measure(
         seeded,
         args.repeats,
